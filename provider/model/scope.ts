@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/**
+ * Where a firewall object lives. One value, used the same way by every resource, the client
+ * (which turns it into a path prefix) and the emulator.
+ *
+ * - `cluster`: the datacenter (`cluster.fw`): options, rules, aliases, IPSets, security groups.
+ * - `node`: one node's `host.fw`: options and rules.
+ * - `vm`: one guest's `<vmid>.fw`; `guestType` picks the API path (`qemu` or `lxc`), both share the file.
+ * - `vnet`: one SDN VNet's `sdn/firewall/<vnet>.fw`: options and forward rules.
+ * - `group`: the rule list of one security group (inside `cluster.fw`).
+ */
+export const nodeNameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, "must be a node name (letters, digits and '-')");
+export const vmidSchema = z
+  .number()
+  .int("must be an integer")
+  .min(100, "must be a guest ID of at least 100")
+  .max(999999999, "must be a guest ID of at most 999999999");
+export const vnetNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,7}$/, "must be a VNet ID (1-8 lower-case letters/digits)");
+export const groupNameSchema = z
+  .string()
+  .min(2, "must be at least 2 characters")
+  .max(18, "must be at most 18 characters (Proxmox limit for security groups)")
+  .regex(/^[a-z][a-z0-9_-]+$/, "must be lower-case letters, digits, '-' or '_', starting with a letter");
+
+export const scopeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cluster") }),
+  z.object({ kind: z.literal("node"), node: nodeNameSchema }),
+  z.object({ kind: z.literal("vm"), node: nodeNameSchema, vmid: vmidSchema, guestType: z.enum(["qemu", "lxc"]) }),
+  z.object({ kind: z.literal("vnet"), vnet: vnetNameSchema }),
+  z.object({ kind: z.literal("group"), group: groupNameSchema }),
+]);
+export type Scope = z.output<typeof scopeSchema>;
+export type ScopeKind = Scope["kind"];
+
+export const CLUSTER: Scope = { kind: "cluster" };
+
+/** Stable, human-readable ID of a scope: `cluster`, `node/pve1`, `qemu/pve1/100`, `lxc/pve1/101`, `vnet/v1`, `cluster/group/web`. */
+export function scopeId(scope: Scope): string {
+  switch (scope.kind) {
+    case "cluster":
+      return "cluster";
+    case "node":
+      return `node/${scope.node}`;
+    case "vm":
+      return `${scope.guestType}/${scope.node}/${scope.vmid}`;
+    case "vnet":
+      return `vnet/${scope.vnet}`;
+    case "group":
+      return `cluster/group/${scope.group}`;
+  }
+}
+
+/** Inverse of {@link scopeId}; `undefined` when `id` is not a scope ID. */
+export function parseScopeId(id: string): Scope | undefined {
+  const parts = id.split("/");
+  const [head, a, b, c] = parts;
+  let candidate: unknown;
+  if (id === "cluster") candidate = { kind: "cluster" };
+  else if (head === "node" && parts.length === 2) candidate = { kind: "node", node: a };
+  else if ((head === "qemu" || head === "lxc") && parts.length === 3)
+    candidate = { kind: "vm", guestType: head, node: a, vmid: Number(b) };
+  else if (head === "vnet" && parts.length === 2) candidate = { kind: "vnet", vnet: a };
+  else if (head === "cluster" && a === "group" && parts.length === 3 && c === undefined)
+    candidate = { kind: "group", group: b };
+  const parsed = scopeSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The config file a scope's objects are stored in, named like Proxmox's pmxcfs lock
+ * (`firewall-cluster`, `firewall-host-<node>`, `firewall-vm-<vmid>`, `firewall-vnet-<vnet>`).
+ * Writes with the same key must be serialized; different keys may run concurrently.
+ */
+export function fileKey(scope: Scope): string {
+  switch (scope.kind) {
+    case "cluster":
+    case "group":
+      return "firewall-cluster";
+    case "node":
+      return `firewall-host-${scope.node}`;
+    case "vm":
+      return `firewall-vm-${scope.vmid}`;
+    case "vnet":
+      return `firewall-vnet-${scope.vnet}`;
+  }
+}
+
+/** Which rule types a scope accepts (BEHAVIOR.md §1). */
+export function allowedRuleTypes(scope: Scope): readonly ("in" | "out" | "forward" | "group")[] {
+  switch (scope.kind) {
+    case "cluster":
+    case "node":
+      return ["in", "out", "forward", "group"];
+    case "vm":
+      return ["in", "out", "group"];
+    case "vnet":
+      return ["forward", "group"];
+    case "group":
+      return ["in", "out", "forward"];
+  }
+}

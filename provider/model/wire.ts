@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+/**
+ * Wire shapes: objects exactly as Proxmox's API returns them from list GETs (and as Proxmox's own
+ * parser holds a `.fw` file in memory). Field names are Proxmox's (`icmp-type`, `policy_in`).
+ *
+ * These are the common currency between layers: the client decodes responses into them, the `.fw`
+ * codec parses files into them, the emulator stores and serves them, and the canonical forms that
+ * planners diff (see `rule.ts`, `ipset.ts`, ...) are these shapes after normalisation.
+ * Read-only extras Proxmox adds (`pos`, `digest`, `ipversion`, `errors`) are optional here and are
+ * never part of a canonical form.
+ */
+
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+
+/** The stored fields of one rule (what a `.fw` rule line holds). */
+export const ruleFieldsSchema = z.object({
+  type: z.enum(["in", "out", "forward", "group"]),
+  /** ACCEPT, DROP, REJECT, or the security group name for `type: group`. */
+  action: z.string(),
+  /** 1 = enabled, 0 = disabled (written with a leading `|`). */
+  enable: num.optional(),
+  macro: z.string().optional(),
+  proto: z.string().optional(),
+  source: z.string().optional(),
+  dest: z.string().optional(),
+  sport: z.string().optional(),
+  dport: z.string().optional(),
+  iface: z.string().optional(),
+  log: z.enum(["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "nolog"]).optional(),
+  "icmp-type": z.string().optional(),
+  comment: z.string().optional(),
+});
+export type RuleFields = z.output<typeof ruleFieldsSchema>;
+
+/** One element of `GET .../rules` (list) or `GET .../rules/{pos}` (where `pos` is a string). */
+export const wireRuleSchema = ruleFieldsSchema.extend({
+  pos: num,
+  digest: z.string().optional(),
+  ipversion: num.optional(),
+  errors: z.record(z.string(), z.string()).optional(),
+});
+export type WireRule = z.output<typeof wireRuleSchema>;
+
+/** The stored fields of an alias. */
+export const aliasFieldsSchema = z.object({
+  name: z.string(),
+  cidr: z.string(),
+  comment: z.string().optional(),
+});
+export type AliasFields = z.output<typeof aliasFieldsSchema>;
+export const wireAliasSchema = aliasFieldsSchema.extend({
+  ipversion: num.optional(),
+  digest: z.string().optional(),
+});
+export type WireAlias = z.output<typeof wireAliasSchema>;
+
+/** The stored fields of an IPSet entry; `nomatch` is 1 when set and absent otherwise. */
+export const ipSetEntryFieldsSchema = z.object({
+  cidr: z.string(),
+  nomatch: z.union([z.literal(1), z.literal(0), z.boolean()]).optional(),
+  comment: z.string().optional(),
+});
+export type IpSetEntryFields = z.output<typeof ipSetEntryFieldsSchema>;
+export const wireIpSetEntrySchema = ipSetEntryFieldsSchema.extend({ digest: z.string().optional() });
+export type WireIpSetEntry = z.output<typeof wireIpSetEntrySchema>;
+
+/** One element of `GET .../ipset` (the list of sets, without their entries). */
+export const wireIpSetSchema = z.object({
+  name: z.string(),
+  comment: z.string().optional(),
+  digest: z.string().optional(),
+});
+export type WireIpSet = z.output<typeof wireIpSetSchema>;
+
+/** One element of `GET /cluster/firewall/groups`. */
+export const wireGroupSchema = z.object({
+  group: z.string(),
+  comment: z.string().optional(),
+  digest: z.string().optional(),
+});
+export type WireGroup = z.output<typeof wireGroupSchema>;
+
+/** `GET .../options`: only the keys set in the file, plus `digest`. Values are numbers or strings. */
+export const wireOptionsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type WireOptions = z.output<typeof wireOptionsSchema>;
+
+/** Form values as the client sends them: booleans already 0/1, lists already joined. */
+export type WireParams = Readonly<Record<string, string | number | undefined>>;
