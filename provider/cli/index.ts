@@ -1,0 +1,84 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Where a command writes; injected so commands are testable without touching process streams. */
+export interface CliIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+}
+
+/** One `pve-firewall` subcommand. Actions return an exit code; only the bin entry exits. */
+export interface CliCommand {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** The package version, read from package.json (two levels above dist/provider/cli or provider/cli). */
+export function packageVersion(): string {
+  for (const up of ["../..", "../../.."]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, up, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "pulumi-proxmox-firewall" && pkg.version) return pkg.version;
+    } catch {
+      // not at this level; try the next
+    }
+  }
+  return "unknown";
+}
+
+const versionCommand: CliCommand = {
+  name: "version",
+  usage: "pve-firewall version",
+  summary: "print the package version",
+  async run(_argv, io) {
+    io.out.write(`${packageVersion()}\n`);
+    return 0;
+  },
+};
+
+/** Every subcommand, in the order `--help` lists them. */
+export function commands(): readonly CliCommand[] {
+  return [versionCommand];
+}
+
+function helpText(): string {
+  const list = commands()
+    .map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`)
+    .join("\n");
+  return [
+    "pve-firewall: manage the Proxmox VE firewall as code (pulumi-proxmox-firewall)",
+    "",
+    "usage: pve-firewall <command> [options]",
+    "",
+    "commands:",
+    list,
+    "",
+    "options:",
+    "  -h, --help                                                 show this help",
+    "  -v, --version                                              print the package version",
+    "",
+    "Run 'pve-firewall <command> --help' for a command's options.",
+    "",
+  ].join("\n");
+}
+
+/** Dispatch `argv` (without node and script) to a subcommand; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    io.out.write(helpText());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-v" || first === "--version") return versionCommand.run(rest, io);
+  const command = commands().find((c) => c.name === first);
+  if (!command) {
+    io.err.write(`pve-firewall: unknown command '${first}'\n\n${helpText()}`);
+    return 2;
+  }
+  return command.run(rest, io);
+}
