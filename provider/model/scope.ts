@@ -104,3 +104,69 @@ export function allowedRuleTypes(scope: Scope): readonly ("in" | "out" | "forwar
       return ["in", "out", "forward"];
   }
 }
+
+/** A problem with user input: `path` is a dot path such as `scope.vmid` or `rules[2].dport`. */
+export interface InputIssue {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** The `scope` input every resource takes (see `sdk/scope.ts` for its documentation). */
+export const scopeArgsSchema = z
+  .object({
+    node: z.string().optional(),
+    vmid: z.number().optional(),
+    guestType: z.enum(["qemu", "lxc"]).optional(),
+    vnet: z.string().optional(),
+  })
+  .strict();
+export type ScopeArgs = z.input<typeof scopeArgsSchema>;
+
+/**
+ * Resolve the user's `scope` input to a {@link Scope}: omitted → cluster, `{node}` → node,
+ * `{node, vmid}` → guest, `{vnet}` → VNet. Contradictions are issues under `path`.
+ */
+export function scopeFromArgs(
+  args: unknown,
+  path = "scope",
+): { ok: true; scope: Scope } | { ok: false; issues: InputIssue[] } {
+  const shape = scopeArgsSchema.safeParse(args ?? {});
+  if (!shape.success) {
+    return {
+      ok: false,
+      issues: shape.error.issues.map((i) => ({
+        path: [path, ...i.path.map(String)].join("."),
+        reason: i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message,
+      })),
+    };
+  }
+  const { node, vmid, guestType, vnet } = shape.data;
+  if (vnet !== undefined && (node !== undefined || vmid !== undefined))
+    return { ok: false, issues: [{ path, reason: "a VNet scope takes only 'vnet', not 'node' or 'vmid'" }] };
+  if (vmid !== undefined && node === undefined)
+    return { ok: false, issues: [{ path: `${path}.node`, reason: "a guest scope needs the node name with 'vmid'" }] };
+  if (guestType !== undefined && vmid === undefined)
+    return { ok: false, issues: [{ path: `${path}.guestType`, reason: "'guestType' needs 'vmid'" }] };
+  const candidate =
+    vnet !== undefined
+      ? { kind: "vnet", vnet }
+      : vmid !== undefined
+        ? { kind: "vm", node, vmid, guestType: guestType ?? "qemu" }
+        : node !== undefined
+          ? { kind: "node", node }
+          : { kind: "cluster" };
+  const parsed = scopeSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, scope: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => ({
+      path: [path, ...i.path.filter((p) => p !== "kind").map(String)].join("."),
+      reason: `${JSON.stringify(fieldValue(candidate, i.path))} ${i.message}`,
+    })),
+  };
+}
+
+function fieldValue(obj: object, path: readonly PropertyKey[]): unknown {
+  const key = path[0];
+  return key === undefined ? obj : (obj as Record<PropertyKey, unknown>)[key];
+}

@@ -1,4 +1,4 @@
-import { fileKey, parseScopeId, type Scope, scopeId } from "../../../provider/model/scope";
+import { fileKey, parseScopeId, type Scope, scopeFromArgs, scopeId } from "../../../provider/model/scope";
 
 describe("scopeId", () => {
   const cases: [Scope, string, string][] = [
@@ -19,5 +19,37 @@ describe("scopeId", () => {
     for (const bad of ["", "node", "qemu/pve1/99", "qemu/pve1/abc", "vnet/UPPER", "cluster/group/Web", "nodes/pve1"]) {
       expect(parseScopeId(bad)).toBeUndefined();
     }
+  });
+});
+
+describe("scopeFromArgs", () => {
+  it.each([
+    [undefined, { kind: "cluster" }],
+    [{}, { kind: "cluster" }],
+    [{ node: "pve1" }, { kind: "node", node: "pve1" }],
+    [
+      { node: "pve1", vmid: 100 },
+      { kind: "vm", node: "pve1", vmid: 100, guestType: "qemu" },
+    ],
+    [
+      { node: "pve1", vmid: 101, guestType: "lxc" },
+      { kind: "vm", node: "pve1", vmid: 101, guestType: "lxc" },
+    ],
+    [{ vnet: "v1" }, { kind: "vnet", vnet: "v1" }],
+  ])("resolves %j to %j", (args, scope) => {
+    expect(scopeFromArgs(args)).toEqual({ ok: true, scope });
+  });
+
+  it.each([
+    [{ vmid: 100 }, "scope.node: a guest scope needs the node name with 'vmid'"],
+    [{ vnet: "v1", node: "pve1" }, "scope: a VNet scope takes only 'vnet', not 'node' or 'vmid'"],
+    [{ node: "pve1", guestType: "lxc" }, "scope.guestType: 'guestType' needs 'vmid'"],
+    [{ node: "pve1", vmid: 99 }, "scope.vmid: 99 must be a guest ID of at least 100"],
+    [{ node: "bad_name!" }, "scope.node: \"bad_name!\" must be a node name (letters, digits and '-')"],
+    [{ nodes: "pve1" }, "scope: unknown field(s) nodes"],
+  ])("fails on %j", (args, message) => {
+    const r = scopeFromArgs(args);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => `${i.path}: ${i.reason}`)).toEqual([message]);
   });
 });

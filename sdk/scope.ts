@@ -1,0 +1,59 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Where a firewall object lives. Every resource takes it the same way, as `scope`, and every
+ * field accepts a `pulumi.Input`, so a VM stack's outputs flow straight in:
+ *
+ * - omitted or `{}`: the datacenter (cluster) firewall, `cluster.fw`
+ * - `{ node }`: one node's host firewall, `nodes/<node>/host.fw`
+ * - `{ node, vmid }`: one guest's firewall, `firewall/<vmid>.fw` (`guestType` picks `qemu` or `lxc`)
+ * - `{ vnet }`: one SDN VNet's firewall, `sdn/firewall/<vnet>.fw`
+ *
+ * @example
+ * const vm = new proxmoxve.vm.VirtualMachine("web", { nodeName: "pve1", ... });
+ * new FirewallRules("web-rules", { scope: { node: vm.nodeName, vmid: vm.vmId }, rules: [...] });
+ */
+export interface FirewallScopeArgs {
+  /**
+   * Node name (Proxmox `node`), for node-level and guest-level objects.
+   *
+   * For guests, Proxmox stores rules, aliases and IPSets per vmid, not per node, so a guest
+   * migrating to another node keeps its firewall; changing `node` alone is an in-place update.
+   *
+   * @default - no node: the object is cluster-wide (or VNet-wide when `vnet` is set)
+   */
+  readonly node?: pulumi.Input<string>;
+  /**
+   * Guest ID (Proxmox `vmid`, at least 100). Requires `node`.
+   *
+   * @default - no guest: the object belongs to the node (or the cluster)
+   */
+  readonly vmid?: pulumi.Input<number>;
+  /**
+   * Guest type, which selects the API path (`/nodes/<node>/qemu/<vmid>` or `.../lxc/<vmid>`).
+   * Both share the same `<vmid>.fw` file in Proxmox.
+   *
+   * @default "qemu"
+   */
+  readonly guestType?: pulumi.Input<"qemu" | "lxc">;
+  /**
+   * SDN VNet ID (Proxmox `vnet`), for VNet firewall options and forward rules.
+   *
+   * @default - no VNet
+   */
+  readonly vnet?: pulumi.Input<string>;
+}
+
+/** Options every resource of this package accepts besides its own. */
+export interface CommonArgs {
+  /**
+   * Which Proxmox cluster to talk to: a key of the stack config `proxmox:clusters`
+   * (a map of `{ endpoint, apiToken, ... }`, the token as a secret).
+   *
+   * Changing it replaces the resource (it is then a different cluster's object).
+   *
+   * @default - the single cluster configured by `proxmox:endpoint`/`proxmox:apiToken` or the
+   * `PROXMOX_VE_*` environment variables
+   */
+  readonly cluster?: pulumi.Input<string>;
+}
