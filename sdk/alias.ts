@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { CommonArgs, FirewallScopeArgs } from "./scope";
+import { adopt, dynamicArgs } from "./shim";
+
+/**
+ * Arguments of {@link Alias}: a name for an address or network, usable in rule `source`/`dest`.
+ *
+ * @example const office = new Alias("office", { name: "office", cidr: "198.51.100.0/24" });
+ */
+export interface AliasArgs extends CommonArgs {
+  /**
+   * Alias name, as rules reference it. Proxmox field `name`. Letters, digits, `-` and `_`,
+   * starting with a letter; Proxmox compares alias names case-insensitively.
+   *
+   * Changing it replaces the alias (create the new one, update referencing rules through `ref`,
+   * then delete the old one), because Proxmox does not rewrite rule references on rename and a rule
+   * whose alias is missing is silently skipped.
+   */
+  readonly name: pulumi.Input<string>;
+  /**
+   * IPv4/IPv6 address or network. Proxmox field `cidr`. Host bits are kept (`192.0.2.5/24` stays);
+   * `/32` and `/128` are dropped by Proxmox.
+   */
+  readonly cidr: pulumi.Input<string>;
+  /**
+   * Free text shown in the GUI. Proxmox field `comment`.
+   *
+   * @default - no comment
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The datacenter (omitted) or one guest (`{ node, vmid }`). Changing it replaces the alias.
+   *
+   * @default - the datacenter
+   */
+  readonly scope?: pulumi.Input<FirewallScopeArgs>;
+}
+
+/** An IP alias. ID: `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`. */
+export class Alias extends pulumi.dynamic.Resource {
+  /** What rules put in `source`/`dest`: `dc/<name>` or `guest/<name>`. */
+  declare readonly ref: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly cidr: pulumi.Output<string>;
+  /** Adopt an existing alias (`id` is `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`). */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Alias {
+    return new Alias(name, adopt(), { ...opts, id });
+  }
+  constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions) {
+    super(...dynamicArgs("Alias", name, { ...args, ref: undefined }, opts));
+  }
+}

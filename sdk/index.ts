@@ -1,0 +1,23 @@
+/**
+ * pulumi-proxmox-firewall: the whole Proxmox VE firewall as Pulumi resources.
+ *
+ * Credentials come from stack config (`proxmox:endpoint`, `proxmox:apiToken` as a secret, ...) or
+ * the `PROXMOX_VE_*` environment variables; they never enter resource inputs, outputs or state.
+ */
+export { Alias, type AliasArgs } from "./alias";
+export { FirewallRules, type FirewallRulesArgs } from "./firewall-rules";
+export { IpSet, type IpSetArgs, type IpSetEntryArgs } from "./ipset";
+export {
+  ClusterFirewallOptions,
+  type ClusterFirewallOptionsArgs,
+  GuestFirewallOptions,
+  type GuestFirewallOptionsArgs,
+  NodeFirewallOptions,
+  type NodeFirewallOptionsArgs,
+  type Policy,
+  VnetFirewallOptions,
+  type VnetFirewallOptionsArgs,
+} from "./options";
+export type { LogLevel, RuleArgs } from "./rule";
+export type { CommonArgs, FirewallScopeArgs } from "./scope";
+export { SecurityGroup, type SecurityGroupArgs } from "./security-group";

@@ -1,0 +1,82 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { CommonArgs, FirewallScopeArgs } from "./scope";
+import { adopt, dynamicArgs } from "./shim";
+
+/** One member of an {@link IpSet}. */
+export interface IpSetEntryArgs {
+  /**
+   * Address, CIDR network, or alias name. Proxmox field `cidr`. Proxmox clears host bits
+   * (`10.0.0.5/24` is stored as `10.0.0.0/24`) and drops `/32` and `/128`; `0.0.0.0/0` is not allowed.
+   */
+  readonly cidr: pulumi.Input<string>;
+  /**
+   * Exclude this network from the set instead of including it. Proxmox field `nomatch`.
+   *
+   * @default false
+   */
+  readonly nomatch?: pulumi.Input<boolean>;
+  /**
+   * Free text. Proxmox field `comment`.
+   *
+   * @default - no comment
+   */
+  readonly comment?: pulumi.Input<string>;
+}
+
+/**
+ * Arguments of {@link IpSet}: a named set of addresses that rules reference as `+name`.
+ *
+ * The resource owns the set and all its entries. Entries are reconciled one at a time (added
+ * before removed, so the set is never emptied on update): changing one entry of a 10,000-entry set
+ * costs one or two API calls, never a rebuild.
+ *
+ * @see https://pve.proxmox.com/pve-docs/chapter-pve-firewall.html#pve_firewall_ip_sets
+ * @example new IpSet("mgmt", { name: "management", entries: [{ cidr: "192.0.2.0/24" }] });
+ */
+export interface IpSetArgs extends CommonArgs {
+  /**
+   * Set name, as rules reference it (`+management`). Proxmox field `name`.
+   *
+   * 2 to 64 characters: lower-case letters, digits, `-`, `_`, starting with a letter. The names
+   * `management` and `blacklist` have built-in meaning at datacenter level. Changing the name
+   * replaces the set (new set first, then referencing rules through `ref`, then the old set is
+   * deleted), because Proxmox does not rewrite `+old` references.
+   */
+  readonly name: pulumi.Input<string>;
+  /**
+   * Free text shown in the GUI. Proxmox field `comment`.
+   *
+   * @default - no comment
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * Members of the set. Order is irrelevant (Proxmox stores entries sorted by text).
+   *
+   * @default [] (an empty set, which matches nothing)
+   */
+  readonly entries?: pulumi.Input<pulumi.Input<IpSetEntryArgs | string>[]>;
+  /**
+   * The datacenter (omitted) or one guest (`{ node, vmid }`). Changing it replaces the set.
+   *
+   * @default - the datacenter
+   */
+  readonly scope?: pulumi.Input<FirewallScopeArgs>;
+}
+
+/** An IPSet with its entries. ID: `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`. */
+export class IpSet extends pulumi.dynamic.Resource {
+  /** What rules put in `source`/`dest`: `+dc/<name>` or `+guest/<name>`. */
+  declare readonly ref: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  /** The entries as Proxmox stores them (normalised CIDRs, sorted). */
+  declare readonly entries: pulumi.Output<IpSetEntryArgs[]>;
+  /** SHA-1 digest of the entries as last read. */
+  declare readonly digest: pulumi.Output<string>;
+  /** Adopt an existing IPSet (`id` is `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`). */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): IpSet {
+    return new IpSet(name, adopt(), { ...opts, id });
+  }
+  constructor(name: string, args: IpSetArgs, opts?: pulumi.CustomResourceOptions) {
+    super(...dynamicArgs("IpSet", name, { entries: [], ...args, ref: undefined, digest: undefined }, opts));
+  }
+}

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RuleArgs } from "./rule";
+import type { CommonArgs } from "./scope";
+import { adopt, dynamicArgs } from "./shim";
+
+/**
+ * Arguments of {@link SecurityGroup}: a named, reusable rule list (datacenter level), inserted into
+ * any scope's rules with `{ type: "group", action: group.name }`.
+ *
+ * @example
+ * const web = new SecurityGroup("web", { name: "webserver", rules: [{ action: "ACCEPT", macro: "Web" }] });
+ */
+export interface SecurityGroupArgs extends CommonArgs {
+  /**
+   * Group name. Proxmox field `group`.
+   *
+   * 2 to 18 characters: lower-case letters, digits, `-` and `_`, starting with a letter (Proxmox
+   * lower-cases names when it reads its config, so upper case would break later lookups).
+   * Changing it renames the group in place; Proxmox rewrites the `GROUP` references in cluster,
+   * node and guest rules (not in VNet rules).
+   */
+  readonly name: pulumi.Input<string>;
+  /**
+   * Free text shown in the GUI. Proxmox field `comment`.
+   *
+   * @default - no comment
+   */
+  readonly comment?: pulumi.Input<string>;
+  /**
+   * The group's rules (types `in`, `out`, `forward`; no `iface`, no nested groups).
+   *
+   * @default []
+   */
+  readonly rules?: pulumi.Input<pulumi.Input<RuleArgs>[]>;
+}
+
+/** A security group and its rules. ID: `cluster/group/<name>`. */
+export class SecurityGroup extends pulumi.dynamic.Resource {
+  /** The group name, for `{ type: "group", action: group.name }` rules. */
+  declare readonly name: pulumi.Output<string>;
+  declare readonly rules: pulumi.Output<RuleArgs[]>;
+  /** SHA-1 digest of the group's rule list as last read. */
+  declare readonly digest: pulumi.Output<string>;
+  /** Adopt an existing group (`id` is `cluster/group/<name>`). */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): SecurityGroup {
+    return new SecurityGroup(name, adopt(), { ...opts, id });
+  }
+  constructor(name: string, args: SecurityGroupArgs, opts?: pulumi.CustomResourceOptions) {
+    super(...dynamicArgs("SecurityGroup", name, { rules: [], ...args, digest: undefined }, opts));
+  }
+}
