@@ -1,0 +1,184 @@
+import { formatIssues } from "../../../provider/model/common";
+import { canonicalRule, ruleFromWire, ruleToWire, validateRule, validateRules } from "../../../provider/model/rule";
+import type { Scope } from "../../../provider/model/scope";
+
+const cluster: Scope = { kind: "cluster" };
+const vm: Scope = { kind: "vm", node: "pve1", vmid: 100, guestType: "qemu" };
+const vnet: Scope = { kind: "vnet", vnet: "v1" };
+const group: Scope = { kind: "group", group: "web" };
+
+function reasons(input: unknown, scope: Scope = cluster): string {
+  const result = validateRule(input, scope, 2);
+  return result.ok ? "ok" : formatIssues(result.issues);
+}
+
+describe("validateRule", () => {
+  it("returns the canonical wire form of a valid rule", () => {
+    expect(validateRule({ action: "ACCEPT", macro: "ssh", source: "+mgmt", comment: " hi " }, cluster)).toEqual({
+      ok: true,
+      value: { type: "in", action: "ACCEPT", enable: 1, macro: "SSH", source: "+mgmt", comment: "hi" },
+    });
+  });
+
+  it("accepts numeric ports and stores them as strings", () => {
+    const result = validateRule({ action: "ACCEPT", proto: "tcp", dport: 443, sport: "1024:65535" }, cluster);
+    expect(result.ok && result.value.dport).toBe("443");
+  });
+
+  it.each([
+    [
+      { action: "ACCEPT", proto: "tcp", dport: "80:70" },
+      "rules[2].dport: port range 80:70 is reversed; did you mean 70:80",
+    ],
+    [
+      { action: "ACCEPT", proto: "gre", dport: "22" },
+      `rules[2].dport: protocol "gre" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+    ],
+    [{ action: "ACCEPT", dport: "22" }, "rules[2].dport: requires proto (for example tcp or udp)"],
+    [
+      { action: "ACCEPT", proto: "icmp", sport: "22" },
+      `rules[2].sport: protocol "icmp" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+    ],
+    [
+      { action: "ACCEPT", proto: "tcp", icmpType: "echo-request" },
+      "rules[2].icmpType: requires proto icmp, icmpv6 or ipv6-icmp",
+    ],
+    [
+      { action: "ACCEPT", proto: "icmp", icmpType: "bogus" },
+      `rules[2].icmpType: "bogus" is not an ICMP type name for icmp`,
+    ],
+    [
+      { action: "ACCEPT", macro: "SSH", proto: "tcp", dport: "23" },
+      `rules[2].dport: "23" conflicts with macro SSH, which sets dport "22"`,
+    ],
+    [{ action: "ACCEPT", macro: "Foo" }, `rules[2].macro: unknown macro "Foo"`],
+    [{ action: "accept" }, `rules[2].action: unknown action "accept" (allowed: ACCEPT, DROP, REJECT)`],
+    [{ type: "forward", action: "REJECT" }, "rules[2].action: REJECT is not allowed on forward rules"],
+    [{ action: "ACCEPT", source: "10.0.0.1/24" }, `rules[2].source: "10.0.0.1/24" has host bits set; use 10.0.0.0/24`],
+    [
+      { action: "ACCEPT", source: "10.0.0.1,2001:db8::1" },
+      `rules[2].source: "10.0.0.1,2001:db8::1" mixes IPv4 and IPv6 addresses`,
+    ],
+    [
+      { action: "ACCEPT", source: "10.0.0.1", dest: "2001:db8::1" },
+      "rules[2].dest: mixes IPv6 with IPv4 elsewhere in the rule",
+    ],
+    [
+      { action: "ACCEPT", source: "10.0.0.1-10.0.0.5,10.0.0.9" },
+      `rules[2].source: "10.0.0.1-10.0.0.5,10.0.0.9" has a range inside a list`,
+    ],
+    [
+      { action: "ACCEPT", source: "10.0.0.300" },
+      `rules[2].source: "10.0.0.300" is not an IPv4/IPv6 address, CIDR, range, ipset or alias reference`,
+    ],
+    [
+      { action: "ACCEPT", source: "+MySet" },
+      `rules[2].source: ipset reference "+MySet" has upper-case letters (Proxmox lower-cases ipset names)`,
+    ],
+    [
+      { action: "ACCEPT", proto: "bogusproto" },
+      `rules[2].proto: unknown protocol "bogusproto" (use a name or number from /etc/protocols)`,
+    ],
+    [{ action: "ACCEPT", proto: "tcp", dport: "70000" }, "rules[2].dport: port 70000 is above 65535"],
+    [
+      { action: "ACCEPT", proto: "tcp", dport: "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16" },
+      `rules[2].dport: "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16" has more than 15 ports (a range counts as 2)`,
+    ],
+    [
+      { action: "ACCEPT", comment: "a\nb" },
+      "rules[2].comment: must not contain line breaks (a newline or CR corrupts the Proxmox config file)",
+    ],
+    [{ action: "ACCEPT", comment: "-" }, `rules[2].comment: a comment of exactly "-" cannot be stored by Proxmox`],
+    [
+      { type: "group", action: "Web" },
+      `rules[2].action: security group name "Web" must be 2-18 lower-case letters, digits, '-' or '_', starting with a letter`,
+    ],
+    [
+      { type: "group", action: "web", proto: "tcp" },
+      "rules[2].proto: is not allowed on a group rule (Proxmox silently drops it); set it on the group's own rules",
+    ],
+    [
+      { action: "ACCEPT", iface: "anything-goes" },
+      `rules[2].iface: "anything-goes" is not a network interface name (letter first, 2-20 characters, optional .N or :N)`,
+    ],
+  ])("fails on %j", (input, expected) => {
+    expect(reasons(input)).toBe(expected);
+  });
+
+  it("fails on a type the scope does not allow", () => {
+    expect(reasons({ type: "forward", action: "ACCEPT" }, vm)).toBe(
+      `rules[2].type: rule type "forward" is not allowed in vm scope (allowed: in, out, group)`,
+    );
+  });
+
+  it("fails on a guest iface that is not netN", () => {
+    expect(reasons({ action: "ACCEPT", iface: "eth0" }, vm)).toBe(
+      `rules[2].iface: "eth0" must be a guest interface key like net0`,
+    );
+  });
+
+  it("fails on any iface in group and vnet scope", () => {
+    expect(reasons({ type: "forward", action: "ACCEPT", iface: "net0" }, vnet)).toBe(
+      "rules[2].iface: is not allowed on vnet rules",
+    );
+    expect(reasons({ action: "ACCEPT", iface: "net0" }, group)).toBe("rules[2].iface: is not allowed on group rules");
+  });
+
+  it("accepts a macro port equal to the macro's and icmp names in dport", () => {
+    expect(reasons({ action: "ACCEPT", macro: "SSH", proto: "tcp", dport: "22" })).toBe("ok");
+    expect(reasons({ action: "ACCEPT", proto: "icmp", dport: "echo-request" })).toBe("ok");
+    expect(reasons({ action: "ACCEPT", proto: "tcp", dport: "ssh,80:85" })).toBe("ok");
+  });
+
+  it("accepts alias and ipset references syntactically", () => {
+    expect(reasons({ action: "ACCEPT", source: "dc/office", dest: "+guest/web" })).toBe("ok");
+  });
+
+  it("fails with a zod issue on a wrong field type", () => {
+    expect(reasons({ action: "ACCEPT", enable: "yes" })).toMatch(/^rules\[2\]\.enable: /);
+  });
+});
+
+describe("validateRules", () => {
+  it("reports the issues of every rule with its index", () => {
+    const result = validateRules([{ action: "ACCEPT" }, { action: "X1" }, { action: "DROP", log: "loud" }], cluster);
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(["rules[1].action", "rules[2].log"]);
+  });
+});
+
+describe("canonicalRule", () => {
+  it("keeps only action, iface, enable and comment on group rules", () => {
+    expect(canonicalRule({ type: "group", action: "web", proto: "tcp", log: "info", enable: 5 })).toEqual({
+      type: "group",
+      action: "web",
+      enable: 1,
+    });
+  });
+
+  it("treats an absent enable as enabled and drops empty fields", () => {
+    expect(canonicalRule({ type: "in", action: "DROP", source: "", comment: "0" })).toEqual({
+      type: "in",
+      action: "DROP",
+      enable: 1,
+    });
+  });
+});
+
+describe("ruleFromWire", () => {
+  it("maps icmp-type and enable back to the input shape", () => {
+    expect(
+      ruleFromWire({ type: "in", action: "ACCEPT", enable: 0, proto: "icmp", "icmp-type": "echo-request" }),
+    ).toEqual({
+      type: "in",
+      action: "ACCEPT",
+      enable: false,
+      proto: "icmp",
+      icmpType: "echo-request",
+    });
+  });
+
+  it("round-trips through ruleToWire", () => {
+    const input = { type: "out" as const, action: "DROP", proto: "udp", dport: "53", enable: false, comment: "dns" };
+    expect(ruleFromWire(ruleToWire(input))).toEqual(input);
+  });
+});
