@@ -1,0 +1,296 @@
+import { inspect } from "node:util";
+import type { Dispatcher } from "undici";
+import { z } from "zod";
+import {
+  ApiError,
+  type ApiErrorDetails,
+  AuthError,
+  ConfigError,
+  DigestMismatchError,
+  type FieldErrors,
+  type FirewallError,
+  LockTimeoutError,
+  NetworkError,
+  NotFoundError,
+} from "../errors";
+import { type Authenticator, type LoginFn, TicketAuthenticator, TokenAuthenticator } from "./auth";
+import { CallLog, type CallObserver, TICKET_PATH } from "./call-log";
+import type { ClientConfig } from "./config";
+import { encodeParams, type RequestParams } from "./encode";
+import { redact, Secret } from "./redact";
+import { type RetryEnv, systemRetryEnv, withRetry } from "./retry";
+import { KeyedMutex, Semaphore } from "./serialize";
+import { createAgent, type RawResponse, send, TransportError } from "./transport";
+
+/** HTTP methods of the Proxmox API. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+/** Per-call options of {@link PveHttpClient.request}. */
+export interface RequestOptions<T> {
+  /** Human name of the object, used as the start of error messages (`rule 3 at qemu/pve1/100`). */
+  readonly subject?: string;
+  /** Schema of the envelope's `data`; the call fails with an `ApiError` when it does not match. */
+  readonly schema?: z.ZodType<T>;
+  /** Config file the call writes (`fileKey(scope)`); writes with the same key run one at a time, FIFO. */
+  readonly lockKey?: string;
+}
+
+/** Injectable collaborators, for tests and embedding. */
+export interface HttpClientDeps {
+  /** Clock for ticket age (ms). @default Date.now */
+  readonly now?: () => number;
+  /** Clock, sleep and randomness of the retry loop. @default the real ones */
+  readonly retryEnv?: RetryEnv;
+  /** Called after every exchange. */
+  readonly onCall?: CallObserver;
+  /** Dispatcher to send through instead of the client's own agent (e.g. undici's `MockAgent`). */
+  readonly dispatcher?: Dispatcher;
+}
+
+const envelopeSchema = z.object({
+  data: z.unknown().optional(),
+  message: z.string().optional(),
+  errors: z.record(z.string(), z.unknown()).optional(),
+});
+
+const ticketSchema = z.object({ ticket: z.string().min(1), CSRFPreventionToken: z.string().min(1) });
+
+const DIGEST_MISMATCH = "detected modified configuration - file changed by other user? Try again.";
+const NOT_FOUND_MESSAGES = [/^no such IPSet '/, /^no rule at position \d+/, /^no such security group '/];
+const LOCK_TIMEOUT_MESSAGES = [/got lock request timeout/, /can't lock file/];
+/** Proxmox's crash on `/rules/{pos}` when the scope's `.fw` file does not exist (OBSERVED.md §c). */
+const MISSING_FILE_CRASH = /^Can't use an undefined value as an ARRAY reference/;
+
+/**
+ * Turns one Proxmox answer (or the lack of one) into the matching error class, by HTTP status
+ * and Proxmox's exact message texts (BEHAVIOR.md §4). This is the only place that reads them.
+ */
+export function classifyError(d: ApiErrorDetails, cause?: unknown): FirewallError {
+  const options = cause === undefined ? undefined : { cause };
+  if (d.status === 0) return new NetworkError(d, options);
+  if (d.status === 401 || d.status === 403) return new AuthError(d, options);
+  const msg = d.pveMessage;
+  const fields = d.fieldErrors ?? {};
+  if (msg.startsWith(DIGEST_MISMATCH)) return new DigestMismatchError(d, options);
+  if (LOCK_TIMEOUT_MESSAGES.some((re) => re.test(msg))) return new LockTimeoutError(d, options);
+  if (
+    NOT_FOUND_MESSAGES.some((re) => re.test(msg)) ||
+    (d.status === 400 && fields["name"] === "no such alias") ||
+    (d.status === 400 && fields["cidr"] === "no such IP/Network") ||
+    (MISSING_FILE_CRASH.test(msg) && /\/rules\/\d+$/.test(d.path))
+  )
+    return new NotFoundError(d, options);
+  return new ApiError(d, options);
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.trimEnd();
+}
+
+/**
+ * The Proxmox API over undici: one keep-alive agent, auth (API token or ticket with CSRF and
+ * renewal), TLS trust (CA bundle, SHA-256 pin, insecure), retries, FIFO serialization of writes
+ * per config file, a concurrency limit, classified errors and a call log. Secrets never appear in
+ * an error, the log or a dump of this object.
+ */
+export class PveHttpClient {
+  /** Every exchange made by this client. */
+  readonly log = new CallLog();
+  readonly #config: ClientConfig;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #auth: Authenticator;
+  readonly #slots: Semaphore;
+  readonly #files = new KeyedMutex();
+  readonly #retryEnv: RetryEnv;
+  readonly #onCall: CallObserver | undefined;
+
+  constructor(config: ClientConfig, deps: HttpClientDeps = {}) {
+    this.#config = config;
+    const url = new URL(config.endpoint);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname;
+    this.#ownsDispatcher = deps.dispatcher === undefined;
+    this.#dispatcher = deps.dispatcher ?? createAgent(config.tls, config.maxConcurrency);
+    this.#slots = new Semaphore(config.maxConcurrency);
+    this.#retryEnv = deps.retryEnv ?? systemRetryEnv;
+    this.#onCall = deps.onCall;
+    const login: LoginFn = (username, password) => this.#login(username, password);
+    this.#auth =
+      config.auth.kind === "token"
+        ? new TokenAuthenticator(config.auth)
+        : new TicketAuthenticator(config.auth, login, deps.now ?? Date.now, config.ticketRenewAfterMs);
+  }
+
+  /**
+   * Calls `method path` (below `/api2/json`; segments already encoded, see `pathSegment`) and
+   * returns the envelope's `data`, checked against `opts.schema` when given.
+   *
+   * @throws NotFoundError, DigestMismatchError, LockTimeoutError, AuthError, NetworkError or
+   * ApiError, after the retries {@link isRetryable} allows
+   */
+  async request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    params?: RequestParams,
+    opts: RequestOptions<T> = {},
+  ): Promise<T> {
+    const write = method !== "GET";
+    const release = write && opts.lockKey !== undefined ? await this.#files.acquire(opts.lockKey) : undefined;
+    try {
+      return await withRetry((attempt) => this.#attempt(method, path, params, opts, attempt), {
+        policy: this.#config.retry,
+        env: this.#retryEnv,
+        write,
+      });
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Closes the agent's connections; later calls fail. */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  [inspect.custom](): string {
+    return `PveHttpClient { endpoint: '${this.#config.endpoint}', auth: '${this.#config.auth.kind}' }`;
+  }
+
+  toJSON(): Record<string, string> {
+    return { endpoint: this.#config.endpoint, auth: this.#config.auth.kind };
+  }
+
+  async #attempt<T>(
+    method: HttpMethod,
+    path: string,
+    params: RequestParams | undefined,
+    opts: RequestOptions<T>,
+    attempt: number,
+  ): Promise<T> {
+    const release = await this.#slots.acquire();
+    try {
+      let res = await this.#authed(method, path, params, opts, attempt);
+      if (res.status === 401 && this.#auth.invalidate()) res = await this.#authed(method, path, params, opts, attempt);
+      return this.#decode(method, path, res, opts);
+    } finally {
+      release();
+    }
+  }
+
+  async #authed<T>(
+    method: HttpMethod,
+    path: string,
+    params: RequestParams | undefined,
+    opts: RequestOptions<T>,
+    attempt: number,
+  ): Promise<RawResponse> {
+    const headers = await this.#auth.headers(method !== "GET");
+    return this.#exchange(method, path, params, headers, attempt, opts.subject);
+  }
+
+  async #exchange(
+    method: HttpMethod,
+    path: string,
+    params: RequestParams | undefined,
+    authHeaders: Record<string, string>,
+    attempt: number,
+    subject: string | undefined,
+  ): Promise<RawResponse> {
+    const encoded = encodeParams(params);
+    const inQuery = method === "GET" || method === "DELETE";
+    const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
+    if (!inQuery) headers["content-type"] = "application/x-www-form-urlencoded";
+    const started = performance.now();
+    const pathOnly = path.split("?")[0]!;
+    let status = 0;
+    try {
+      const res = await send(this.#dispatcher, {
+        origin: this.#origin,
+        path: `${this.#basePath}${path}${inQuery && encoded ? `?${encoded}` : ""}`,
+        method,
+        headers,
+        ...(inQuery ? {} : { body: encoded }),
+        timeoutMs: this.#config.timeoutMs,
+      });
+      status = res.status;
+      return res;
+    } catch (e) {
+      const t =
+        e instanceof TransportError
+          ? e
+          : new TransportError(e instanceof Error ? e.message : String(e), "UNKNOWN", true);
+      const message = this.#scrub(t.message);
+      const cause = new TransportError(message, t.transportCode, t.requestSent);
+      throw classifyError(
+        { method, path: pathOnly, status: 0, pveMessage: message, ...(subject === undefined ? {} : { subject }) },
+        cause,
+      );
+    } finally {
+      const call = { method, path: pathOnly, status, durationMs: performance.now() - started, attempt };
+      this.log.record(call);
+      this.#onCall?.(call);
+    }
+  }
+
+  #decode<T>(method: HttpMethod, path: string, res: RawResponse, opts: RequestOptions<T>): T {
+    let body: unknown;
+    try {
+      body = res.body === "" ? {} : JSON.parse(res.body);
+    } catch {
+      body = {};
+    }
+    const env = envelopeSchema.safeParse(body);
+    const envelope = env.success ? env.data : {};
+    const base = { method, path: path.split("?")[0]!, status: res.status };
+    const subject = opts.subject === undefined ? {} : { subject: opts.subject };
+    if (res.status < 200 || res.status >= 300) {
+      const fieldErrors: Record<string, string> = {};
+      for (const [k, v] of Object.entries(envelope.errors ?? {}))
+        fieldErrors[k] = this.#scrub(typeof v === "string" ? v.trimEnd() : JSON.stringify(v));
+      const raw = envelope.message ?? res.statusMessage;
+      const details: ApiErrorDetails = {
+        ...base,
+        ...subject,
+        pveMessage: this.#scrub(firstLine(raw)),
+        ...(Object.keys(fieldErrors).length > 0 ? { fieldErrors: fieldErrors as FieldErrors } : {}),
+      };
+      throw classifyError(details);
+    }
+    if (!env.success) throw new ApiError({ ...base, ...subject, pveMessage: "response is not a JSON API envelope" });
+    if (opts.schema === undefined) return envelope.data as T;
+    const parsed = opts.schema.safeParse(envelope.data ?? null);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join(".") : "data";
+    throw new ApiError({
+      ...base,
+      ...subject,
+      pveMessage: `unexpected response: ${where}: ${issue.message}`,
+    });
+  }
+
+  async #login(username: string, password: Secret): Promise<{ ticket: Secret; csrf: Secret }> {
+    const subject = `login as ${username}`;
+    const res = await this.#exchange("POST", TICKET_PATH, { username, password: password.reveal() }, {}, 1, subject);
+    const data = this.#decode("POST", TICKET_PATH, res, { subject });
+    if (typeof data === "object" && data !== null && "NeedTFA" in data)
+      throw new ConfigError(`${subject}: the account requires two-factor authentication; use an API token instead`);
+    const parsed = ticketSchema.safeParse(data);
+    if (!parsed.success)
+      throw new ApiError({
+        method: "POST",
+        path: TICKET_PATH,
+        status: res.status,
+        subject,
+        pveMessage: "no ticket in the login response",
+      });
+    return { ticket: new Secret(parsed.data.ticket), csrf: new Secret(parsed.data.CSRFPreventionToken) };
+  }
+
+  #scrub(text: string): string {
+    return redact(text, this.#auth.secrets());
+  }
+}
