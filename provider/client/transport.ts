@@ -94,7 +94,8 @@ function describeTransportError(err: unknown): { code: string; message: string }
       code: "FW_TLS_UNTRUSTED",
       message: `TLS certificate not trusted (${rawCode}); set caCert to the Proxmox CA, pin its fingerprint, or set insecure`,
     };
-  return { code: rawCode, message: rawCode === "UNKNOWN" ? message : `${message} (${rawCode})` };
+  const showCode = rawCode !== "UNKNOWN" && !rawCode.startsWith("FW_") && !message.includes(rawCode);
+  return { code: rawCode, message: showCode ? `${message} (${rawCode})` : message };
 }
 
 /** One request, as the transport sends it. */
