@@ -37,6 +37,7 @@ const MAX_NAME = { ipset: 64, group: 18 } as const;
 const IPSET_ENTRY = new RegExp(`^(!)?${W}*(${S}+)${W}*$`);
 const ALIAS = new RegExp(`^(${S}+)${W}(${S}+)$`);
 const EDGE_BLANKS = /^[ \t]+|[ \t]+$/g;
+const EDGE_BLANK = /^[ \t]|[ \t]$/;
 
 /** What {@link parseFw} builds while it reads; maps keep Proxmox's hash semantics. */
 interface ParseState {
@@ -76,7 +77,8 @@ export function parseFw(text: string, kind: FwFileKind, _fileName?: string): FwP
   const diagnostics: FwDiagnostic[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(EDGE_BLANKS, "");
+    const raw = lines[i]!;
+    const line = EDGE_BLANK.test(raw) ? raw.replace(EDGE_BLANKS, "") : raw;
     if (line.startsWith("#") || isBlank(line)) continue;
     const reason = parseLine(state, line);
     if (reason !== undefined) diagnostics.push({ line: i + 1, message: reason });

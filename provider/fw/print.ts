@@ -1,6 +1,6 @@
 import type { AliasFields, IpSetEntryFields, RuleFields } from "../model/wire";
 import { printRuleLine } from "./rule";
-import { compareBytes, isBlank, perlTrue } from "./text";
+import { isBlank, perlTrue, sortBytes } from "./text";
 import type { FwConfig, FwFileKind, FwGroup, FwIpSet } from "./types";
 
 /**
@@ -23,7 +23,7 @@ import type { FwConfig, FwFileKind, FwGroup, FwIpSet } from "./types";
  */
 export function printFw(config: FwConfig, kind: FwFileKind): string {
   let out = "";
-  const optionKeys = Object.keys(config.options).sort(compareBytes);
+  const optionKeys = sortBytes(Object.keys(config.options));
   if (optionKeys.length > 0) {
     out += "[OPTIONS]\n\n";
     for (const key of optionKeys) out += `${key}: ${config.options[key]}\n`;
@@ -45,7 +45,7 @@ function printAliases(aliases: readonly AliasFields[]): string {
   const byKey = new Map<string, AliasFields>();
   for (const alias of aliases) byKey.set(alias.name.toLowerCase(), alias);
   let out = "[ALIASES]\n\n";
-  for (const key of [...byKey.keys()].sort(compareBytes)) {
+  for (const key of sortBytes([...byKey.keys()])) {
     const alias = byKey.get(key)!;
     out += `${alias.name} ${alias.cidr}${commentSuffix(alias.comment)}\n`;
   }
@@ -56,7 +56,7 @@ function printIpSet(set: FwIpSet): string {
   const byCidr = new Map<string, IpSetEntryFields>();
   for (const entry of set.entries) if (!byCidr.has(entry.cidr)) byCidr.set(entry.cidr, entry);
   let out = header("IPSET", set);
-  for (const cidr of [...byCidr.keys()].sort(compareBytes)) {
+  for (const cidr of sortBytes([...byCidr.keys()])) {
     const entry = byCidr.get(cidr)!;
     out += `${perlTrue(entry.nomatch) ? "!" : ""}${cidr}${commentSuffix(entry.comment)}\n`;
   }
@@ -83,5 +83,5 @@ function commentSuffix(comment: string | undefined): string {
 function lastByName<T extends { readonly name: string }>(sections: readonly T[]): T[] {
   const byName = new Map<string, T>();
   for (const section of sections) byName.set(section.name, section);
-  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name)!);
+  return sortBytes([...byName.keys()]).map((name) => byName.get(name)!);
 }

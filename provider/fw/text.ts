@@ -50,6 +50,16 @@ export function compareBytes(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Sorts strings in UTF-8 byte order (see {@link compareBytes}), in place. Uses the engine's native
+ * comparison when no string holds a surrogate, where both orders agree.
+ */
+export function sortBytes(items: string[]): string[] {
+  return items.some((s) => SURROGATE.test(s)) ? items.sort(compareBytes) : items.sort();
+}
+
 // pve-common PVE::ParseUtils: $IPV4RE and $IPV6RE, rebuilt from the same grammar.
 const V4_OCTET = "(?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])";
 const V4 = `(?:(?:${V4_OCTET}\\.){3}${V4_OCTET})`;
@@ -78,8 +88,11 @@ const V4_CIDR = new RegExp(`^${V4}(?:/\\d+)?$`);
  * Host bits and prefix ranges are not checked here (Proxmox does not either).
  */
 export function parseIpOrCidr(cidr: string): { cidr: string; ipversion: 4 | 6 } | undefined {
+  // Every IPv6 form holds a ':' and no IPv4 form does; testing that first skips the long IPv6 pattern.
+  if (!cidr.includes(":")) {
+    return V4_CIDR.test(cidr) ? { cidr: cidr.endsWith("/32") ? cidr.slice(0, -3) : cidr, ipversion: 4 } : undefined;
+  }
   if (V6_CIDR.test(cidr)) return { cidr: cidr.endsWith("/128") ? cidr.slice(0, -4) : cidr, ipversion: 6 };
-  if (V4_CIDR.test(cidr)) return { cidr: cidr.endsWith("/32") ? cidr.slice(0, -3) : cidr, ipversion: 4 };
   return undefined;
 }
 

@@ -146,6 +146,14 @@ describe("printFw", () => {
     expect(text).toBe("[IPSET s1]\n\n10.0.0.1/32\n!10.0.0.10\n10.0.0.2 # two\n!2001:db8::1\n\n");
   });
 
+  it("sorts by UTF-8 bytes, not UTF-16 units, when names hold astral characters", () => {
+    const text = printFw(
+      config({ ipsets: [{ name: "s1", entries: [{ cidr: "x😀" }, { cidr: "x\ufffd" }, { cidr: "x" }] }] }),
+      "guest",
+    );
+    expect(text).toBe("[IPSET s1]\n\nx\nx\ufffd\nx😀\n\n");
+  });
+
   it("collapses aliases with one lower-cased name, and ipsets with one name, to the last one", () => {
     const text = printFw(
       config({
