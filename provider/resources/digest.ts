@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isIP } from "node:net";
+import { ruleIpVersion } from "../model/rule";
 import type { RuleFields } from "../model/wire";
 
 /**
@@ -32,29 +32,22 @@ export type AliasVersionLookup = (ref: string) => 4 | 6 | undefined;
 /** `unknown` when the version depends on an alias the lookup cannot resolve. */
 export type IpVersion = 4 | 6 | "unknown" | undefined;
 
-function addressVersion(spec: string, aliasVersion: AliasVersionLookup): IpVersion {
-  if (spec.startsWith("+")) return undefined; // IPSets do not set a rule's ipversion
-  const first = spec.split(",")[0]!.split("-")[0]!;
-  const ip = first.split("/")[0]!;
-  const family = isIP(ip);
-  if (family === 4 || family === 6) return family;
-  return aliasVersion(spec) ?? "unknown";
+/** An address spec that names an alias (`office`, `dc/office`, `guest/office`), not an address or IPSet. */
+function isAliasRef(spec: string): boolean {
+  return /^(dc\/|guest\/)?[A-Za-z][A-Za-z0-9_-]+$/.test(spec);
 }
 
 /**
  * The `ipversion` Proxmox derives for a rule when it verifies it (Firewall.pm `verify_rule`): 4 or 6
- * from `proto` icmp/icmpv6, from literal addresses, or from the alias a `source`/`dest` names.
+ * from `proto` icmp/icmpv6 or literal addresses, else from the alias a `source`/`dest` names.
  * Proxmox includes it in the list digest, so predicting a digest needs it.
  */
-export function ruleIpVersion(rule: RuleFields, aliasVersion: AliasVersionLookup): IpVersion {
-  let version: IpVersion;
-  if (rule.proto === "icmp") version = 4;
-  if (rule.proto === "icmpv6" || rule.proto === "ipv6-icmp") version = 6;
+export function predictIpVersion(rule: RuleFields, aliasVersion: AliasVersionLookup): IpVersion {
+  const pinned = ruleIpVersion(rule);
+  if (pinned !== undefined) return pinned;
   for (const spec of [rule.source, rule.dest]) {
-    if (!spec) continue;
-    const v = addressVersion(spec, aliasVersion);
-    if (v === "unknown") return "unknown";
-    if (v !== undefined) version = v;
+    if (!spec || !isAliasRef(spec)) continue;
+    return aliasVersion(spec) ?? "unknown";
   }
-  return version;
+  return undefined;
 }

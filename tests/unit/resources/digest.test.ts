@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { listDigest, optionsDigest, ruleIpVersion } from "../../../provider/resources/digest";
+import { listDigest, optionsDigest, predictIpVersion } from "../../../provider/resources/digest";
 
 const sha1 = (text: string) => createHash("sha1").update(text, "utf8").digest("hex");
 
@@ -26,7 +26,7 @@ describe("listDigest", () => {
   });
 });
 
-describe("ruleIpVersion", () => {
+describe("predictIpVersion", () => {
   const aliases = (ref: string) => (ref.replace(/^(dc|guest)\//, "").toLowerCase() === "office" ? 4 : undefined);
   it.each([
     [{ type: "in", action: "ACCEPT" }, undefined],
@@ -39,6 +39,6 @@ describe("ruleIpVersion", () => {
     [{ type: "in", action: "ACCEPT", source: "dc/Office" }, 4],
     [{ type: "in", action: "ACCEPT", source: "unknownalias" }, "unknown"],
   ] as const)("derives %j as %s", (rule, version) => {
-    expect(ruleIpVersion(rule, aliases)).toBe(version);
+    expect(predictIpVersion(rule, aliases)).toBe(version);
   });
 });

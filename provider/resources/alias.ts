@@ -1,0 +1,116 @@
+import type { FirewallApi } from "../client/firewall";
+import { hasCode, InputError } from "../errors";
+import { aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
+import type { Issue } from "../model/common";
+import { type Scope, scopeId } from "../model/scope";
+import { MAX_REPLANS } from "./apply-rules";
+import { containsUnknown, type KindImpl, type Props } from "./framework";
+import { objectId, parseObjectId } from "./object-id";
+import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
+
+function refOf(scope: Scope, name: string): string {
+  return scope.kind === "vm" ? `guest/${name}` : `dc/${name}`;
+}
+
+/** The alias `name` (case-insensitive, as Proxmox compares them) with the list digest. */
+async function findAlias(api: FirewallApi, scope: Scope, name: string) {
+  const aliases = await api.listAliases(scope);
+  const found = aliases.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  return found && { alias: canonicalAlias(found), digest: found.digest };
+}
+
+async function readAlias(api: FirewallApi, scope: Scope, name: string): Promise<Props | undefined> {
+  const found = await findAlias(api, scope, name);
+  if (!found) return undefined;
+  return { scope: scopeArgsOf(scope), ...aliasFromWire(found.alias), ref: refOf(scope, found.alias.name) };
+}
+
+function desiredOf(props: Props) {
+  const result = validateAlias({ name: props["name"], cidr: props["cidr"], comment: props["comment"] });
+  if (!result.ok) throw new InputError(result.issues[0]!.path, result.issues[0]!.reason);
+  return result.value;
+}
+
+/**
+ * An IP alias (`Alias`). A name change (other than its case) or a scope change is a
+ * create-before-delete replacement, because Proxmox does not rewrite rule references on rename:
+ * the new alias exists before rules referencing it (through `ref`) are updated.
+ */
+export const aliasKind: KindImpl = {
+  compared: ["scope", "name", "cidr", "comment"],
+
+  check(news) {
+    const scope = checkScope(news["scope"], ["cluster", "vm"]);
+    const raw = { name: news["name"], cidr: news["cidr"], comment: news["comment"] };
+    if (containsUnknown(raw)) return { inputs: { ...news, scope: scope.args }, issues: scope.issues };
+    const result = validateAlias(raw);
+    const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
+    if (!result.ok) return { inputs: news, issues };
+    return { inputs: { scope: scope.args, ...aliasFromWire(result.value), cluster: news["cluster"] }, issues };
+  },
+
+  idOf(inputs) {
+    return objectId(propsScope(inputs), "alias", String(inputs["name"]));
+  },
+
+  replaces(olds, news) {
+    const renamed = String(olds["name"]).toLowerCase() !== String(news["name"]).toLowerCase();
+    return [...scopeReplaces(olds, news), ...(renamed ? ["name"] : [])];
+  },
+  deleteBeforeReplace: () => false,
+
+  async create(ctx, inputs) {
+    const scope = propsScope(inputs);
+    const alias = desiredOf(inputs);
+    if (await findAlias(ctx.api, scope, alias.name))
+      throw new InputError(
+        "name",
+        `alias '${alias.name}' already exists in ${scopeId(scope)}; adopt it with Alias.get(name, "${objectId(scope, "alias", alias.name)}") or import it`,
+      );
+    await ctx.api.createAlias(scope, alias);
+    return (await readAlias(ctx.api, scope, alias.name)) ?? {};
+  },
+
+  async read(ctx, id, props) {
+    const target =
+      props?.["scope"] !== undefined
+        ? { scope: propsScope(props), name: String(props["name"]) }
+        : parseObjectId(id, "alias");
+    if (!target) return undefined;
+    const found = await readAlias(ctx.api, target.scope, target.name);
+    if (!found) return undefined;
+    const { ref: _ref, ...inputs } = found;
+    return { props: found, inputs };
+  },
+
+  async update(ctx, _id, olds, news) {
+    const scope = propsScope(news);
+    const alias = desiredOf(news);
+    for (let attempt = 1; ; attempt++) {
+      const current = await findAlias(ctx.api, scope, String(olds["name"]));
+      if (!current)
+        throw new InputError(
+          "name",
+          `alias '${String(olds["name"])}' no longer exists in ${scopeId(scope)}; run a refresh`,
+        );
+      try {
+        // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
+        // stores the name in the case of the URL, so a case-only rename is this same call.
+        await ctx.api.updateAlias(
+          scope,
+          alias.name,
+          { cidr: alias.cidr, comment: alias.comment ?? "" },
+          current.digest,
+        );
+        break;
+      } catch (e) {
+        if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
+      }
+    }
+    return (await readAlias(ctx.api, scope, alias.name)) ?? {};
+  },
+
+  async delete(ctx, _id, olds) {
+    await ctx.api.deleteAlias(propsScope(olds), String(olds["name"]));
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * The provider's public surface: what the serialized shim in Pulumi state loads
+ * (`require("pulumi-proxmox-firewall/provider").createProvider(kind)`).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResourceKind } from "../../sdk/shim";
+import { aliasKind } from "./alias";
+import { ClientPool } from "./context";
+import { type KindImpl, ResourceProviderImpl } from "./framework";
+import { ipSetKind } from "./ipset";
+import { optionsKind } from "./options";
+import { rulesKind } from "./rules";
+import { securityGroupKind } from "./security-group";
+
+const KINDS: Readonly<Record<ResourceKind, () => KindImpl>> = {
+  ClusterFirewallOptions: () => optionsKind("cluster"),
+  NodeFirewallOptions: () => optionsKind("node"),
+  GuestFirewallOptions: () => optionsKind("vm"),
+  VnetFirewallOptions: () => optionsKind("vnet"),
+  FirewallRules: () => rulesKind,
+  SecurityGroup: () => securityGroupKind,
+  Alias: () => aliasKind,
+  IpSet: () => ipSetKind,
+};
+
+/**
+ * A fresh provider for one resource kind, with its own API clients (configured from stack config
+ * and the environment when Pulumi calls `configure`).
+ */
+export function createProvider(
+  kind: ResourceKind,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): pulumi.dynamic.ResourceProvider {
+  const make = KINDS[kind];
+  if (!make) throw new Error(`unknown resource kind '${String(kind)}'`);
+  return new ResourceProviderImpl(make(), new ClientPool(env));
+}
+
+export type { ResourceKind };

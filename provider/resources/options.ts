@@ -1,0 +1,142 @@
+import type { FirewallApi } from "../client/firewall";
+import { hasCode } from "../errors";
+import type { Issue } from "../model/common";
+import {
+  canonicalOptions,
+  OPTIONS_SCHEMAS,
+  type OptionsScopeKind,
+  optionsFromWire,
+  optionsToWire,
+  validateOptions,
+} from "../model/options";
+import { parseScopeId, type Scope, scopeId } from "../model/scope";
+import { planOptions } from "../plan/options";
+import { MAX_REPLANS } from "./apply-rules";
+import { containsUnknown, type KindImpl, type Props } from "./framework";
+import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
+
+/** Props that are not options: the scope, the cluster selector and outputs. */
+const NOT_OPTIONS = new Set(["scope", "cluster", "digest", "enforced", "enforcementReasons", "__provider"]);
+
+function optionFields(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([k, v]) => !NOT_OPTIONS.has(k) && v !== undefined));
+}
+
+/** Reads a scope's options in canonical wire form, with their digest. */
+async function readOptions(api: FirewallApi, kind: OptionsScopeKind, scope: Scope) {
+  const { options, digest } = await api.getOptions(scope);
+  return { options: canonicalOptions(kind, options), digest };
+}
+
+/**
+ * Makes a scope's options equal `desired` (canonical wire form) with at most one PUT carrying only
+ * the changed values and `delete` for the rest, guarded by the options digest; on a concurrent edit
+ * the options are re-read and re-planned.
+ */
+export async function applyOptions(
+  api: FirewallApi,
+  kind: OptionsScopeKind,
+  scope: Scope,
+  desired: Record<string, string | number>,
+): Promise<{ options: Record<string, string | number>; digest: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await readOptions(api, kind, scope);
+    const [op] = planOptions(current.options, desired);
+    if (!op) return current;
+    try {
+      await api.setOptions(scope, op.set, { delete: [...op.delete], digest: current.digest });
+    } catch (e) {
+      if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) continue;
+      throw e;
+    }
+    return readOptions(api, kind, scope);
+  }
+}
+
+/** Whether a guest's firewall filters traffic now, and why not. */
+export async function guestEnforcement(api: FirewallApi, scope: Extract<Scope, { kind: "vm" }>) {
+  const reasons: string[] = [];
+  const cluster = await api.getOptions({ kind: "cluster" });
+  // A value > 1 is the GUI's enable-with-timeout handshake: enabled while it is fresh.
+  if (!(Number(cluster.options["enable"] ?? 0) >= 1)) reasons.push("cluster firewall is disabled");
+  const guest = await api.getOptions(scope);
+  if (Number(guest.options["enable"] ?? 0) !== 1) reasons.push("guest firewall is disabled");
+  try {
+    const config = await api.getGuestConfig(scope.node, scope.guestType, scope.vmid);
+    const nics = Object.entries(config).filter(([k]) => /^net\d+$/.test(k));
+    if (nics.length === 0) reasons.push("guest has no network interface");
+    else if (!nics.some(([, v]) => /(^|,)firewall=1(,|$)/.test(String(v))))
+      reasons.push("no network interface has firewall=1");
+  } catch (e) {
+    if (!hasCode(e, "FW_NOT_FOUND") && !hasCode(e, "FW_API")) throw e;
+    reasons.push(`guest ${scope.guestType}/${scope.vmid} not found on node ${scope.node}`);
+  }
+  return { enforced: reasons.length === 0, enforcementReasons: reasons };
+}
+
+const SCOPE_OF: Record<OptionsScopeKind, Scope["kind"]> = { cluster: "cluster", node: "node", vm: "vm", vnet: "vnet" };
+
+/**
+ * The options of one scope kind (`ClusterFirewallOptions`, `NodeFirewallOptions`,
+ * `GuestFirewallOptions`, `VnetFirewallOptions`). Authoritative for the scope's `[OPTIONS]`: an option
+ * left out of the program is removed (Proxmox default); deleting the resource removes every option.
+ */
+export function optionsKind(kind: OptionsScopeKind): KindImpl {
+  const fields = Object.keys(OPTIONS_SCHEMAS[kind].shape);
+
+  const state = async (api: FirewallApi, scope: Scope, options: Record<string, string | number>, digest: string) => {
+    const props: Props = { scope: scopeArgsOf(scope), ...optionsFromWire(kind, options), digest };
+    return scope.kind === "vm" ? { ...props, ...(await guestEnforcement(api, scope)) } : props;
+  };
+
+  const desiredOf = (props: Props) => canonicalOptions(kind, optionsToWire(kind, optionFields(props)));
+
+  return {
+    compared: ["scope", ...fields],
+
+    check(news) {
+      const scope = checkScope(news["scope"], [SCOPE_OF[kind]]);
+      const given = optionFields(news);
+      const known = Object.fromEntries(Object.entries(given).filter(([, v]) => !containsUnknown(v)));
+      const result = validateOptions(kind, known);
+      const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
+      if (!result.ok) return { inputs: news, issues };
+      const unknown = Object.fromEntries(Object.entries(given).filter(([, v]) => containsUnknown(v)));
+      return {
+        inputs: { scope: scope.args, ...optionsFromWire(kind, result.value), ...unknown, cluster: news["cluster"] },
+        issues,
+      };
+    },
+
+    idOf(inputs) {
+      return scopeId(propsScope(inputs));
+    },
+
+    replaces: scopeReplaces,
+    deleteBeforeReplace: () => false,
+
+    async create(ctx, inputs) {
+      const scope = propsScope(inputs);
+      const applied = await applyOptions(ctx.api, kind, scope, desiredOf(inputs));
+      return state(ctx.api, scope, applied.options, applied.digest);
+    },
+
+    async read(ctx, id, props) {
+      const scope = props?.["scope"] !== undefined ? propsScope(props) : parseScopeId(id);
+      if (!scope || scope.kind !== SCOPE_OF[kind]) return undefined;
+      const current = await readOptions(ctx.api, kind, scope);
+      const out = await state(ctx.api, scope, current.options, current.digest);
+      return { props: out, inputs: { scope: scopeArgsOf(scope), ...optionsFromWire(kind, current.options) } };
+    },
+
+    async update(ctx, _id, _olds, news) {
+      const scope = propsScope(news);
+      const applied = await applyOptions(ctx.api, kind, scope, desiredOf(news));
+      return state(ctx.api, scope, applied.options, applied.digest);
+    },
+
+    async delete(ctx, _id, olds) {
+      await applyOptions(ctx.api, kind, propsScope(olds), {});
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type EmulatorHandle, tokenHeader } from "../../emulator/index";
+import { createProvider, type ResourceKind } from "../../provider/resources/index";
+
+/** The environment a provider uses to reach `emu` (the emulator's first token, plain HTTP). */
+export function emulatorEnv(emu: EmulatorHandle): Record<string, string> {
+  const token = emu.tokens[0]!;
+  return {
+    PROXMOX_VE_ENDPOINT: emu.endpoint,
+    PROXMOX_VE_API_TOKEN: tokenHeader(token).replace(/^PVEAPIToken=/, ""),
+  };
+}
+
+/** A configured provider of `kind` talking to `emu`. */
+export async function providerFor(
+  kind: ResourceKind,
+  emu: EmulatorHandle,
+): Promise<Required<pulumi.dynamic.ResourceProvider>> {
+  const provider = createProvider(kind, emulatorEnv(emu)) as Required<pulumi.dynamic.ResourceProvider>;
+  await provider.configure({ config: { get: () => undefined, require: () => "" } as never });
+  return provider;
+}
+
+/** The number of writes (non-GET requests) the emulator served since the last reset. */
+export function writes(emu: EmulatorHandle): number {
+  return Object.entries(emu.calls.snapshot())
+    .filter(([key]) => !key.startsWith("GET "))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
