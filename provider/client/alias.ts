@@ -31,7 +31,7 @@ export class AliasApi {
   }
 
   /** All aliases of `scope`, sorted by lower-cased name. One GET. */
-  listAliases(scope: Scope): Promise<WireAlias[]> {
+  async listAliases(scope: Scope): Promise<WireAlias[]> {
     return this.#http.request("GET", aliasesPath(scope), undefined, {
       subject: `aliases of ${scopeId(scope)}`,
       schema: z.array(wireAliasSchema),
@@ -39,7 +39,7 @@ export class AliasApi {
   }
 
   /** One alias (no digest in this answer). @throws NotFoundError when there is none */
-  getAlias(scope: Scope, name: string): Promise<WireAlias> {
+  async getAlias(scope: Scope, name: string): Promise<WireAlias> {
     return this.#http.request("GET", `${aliasesPath(scope)}/${pathSegment(name)}`, undefined, {
       subject: subject(scope, name),
       schema: wireAliasSchema,

@@ -22,7 +22,7 @@ export class GroupApi {
   }
 
   /** All groups (names and comments), sorted by name. One GET. */
-  listGroups(): Promise<WireGroup[]> {
+  async listGroups(): Promise<WireGroup[]> {
     return this.#http.request("GET", GROUPS_PATH, undefined, {
       subject: "security groups",
       schema: z.array(wireGroupSchema),

@@ -268,7 +268,7 @@ export class PveHttpClient {
     throw new ApiError({
       ...base,
       ...subject,
-      pveMessage: `unexpected response: ${where}: ${issue.message}`,
+      pveMessage: this.#scrub(`unexpected response: ${where}: ${issue.message}`),
     });
   }
 

@@ -41,17 +41,17 @@ export class InventoryApi {
   }
 
   /** Proxmox VE version (also a cheap credentials check). */
-  getVersion(): Promise<PveVersion> {
+  async getVersion(): Promise<PveVersion> {
     return this.#http.request("GET", "/version", undefined, { subject: "version", schema: versionSchema });
   }
 
   /** Cluster nodes. */
-  listNodes(): Promise<PveNode[]> {
+  async listNodes(): Promise<PveNode[]> {
     return this.#http.request("GET", "/nodes", undefined, { subject: "nodes", schema: z.array(nodeSchema) });
   }
 
   /** Guests of one type on one node. */
-  listGuests(node: string, type: "qemu" | "lxc"): Promise<PveGuest[]> {
+  async listGuests(node: string, type: "qemu" | "lxc"): Promise<PveGuest[]> {
     return this.#http.request("GET", `/nodes/${pathSegment(node)}/${type}`, undefined, {
       subject: `${type} guests of node/${node}`,
       schema: z.array(guestSchema),
@@ -59,7 +59,7 @@ export class InventoryApi {
   }
 
   /** A guest's configuration, for its NICs' `firewall=1` flags. */
-  getGuestConfig(node: string, type: "qemu" | "lxc", vmid: number): Promise<GuestConfig> {
+  async getGuestConfig(node: string, type: "qemu" | "lxc", vmid: number): Promise<GuestConfig> {
     return this.#http.request("GET", `/nodes/${pathSegment(node)}/${type}/${pathSegment(vmid)}/config`, undefined, {
       subject: `config of ${type}/${node}/${vmid}`,
       schema: guestConfigSchema,
@@ -67,7 +67,7 @@ export class InventoryApi {
   }
 
   /** SDN VNets. */
-  listVnets(): Promise<PveVnet[]> {
+  async listVnets(): Promise<PveVnet[]> {
     return this.#http.request("GET", "/cluster/sdn/vnets", undefined, {
       subject: "vnets",
       schema: z.array(vnetSchema),

@@ -44,7 +44,7 @@ export class IpSetApi {
   }
 
   /** The sets of `scope` (names and comments, without entries). */
-  listIpSets(scope: Scope): Promise<WireIpSet[]> {
+  async listIpSets(scope: Scope): Promise<WireIpSet[]> {
     return this.#http.request("GET", setsPath(scope), undefined, {
       subject: `ipsets of ${scopeId(scope)}`,
       schema: z.array(wireIpSetSchema),

@@ -31,7 +31,7 @@ export class RulesApi {
   }
 
   /** The rule at `pos`. @throws NotFoundError when there is none */
-  getRule(scope: Scope, pos: number): Promise<WireRule> {
+  async getRule(scope: Scope, pos: number): Promise<WireRule> {
     return this.#http.request("GET", `${rulesPath(scope)}/${pathSegment(pos)}`, undefined, {
       subject: `rule ${pos} at ${scopeId(scope)}`,
       schema: wireRuleSchema,
