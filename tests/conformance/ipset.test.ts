@@ -1,4 +1,4 @@
-import { expectFile, type Reply, useTarget } from "./target";
+import { expectFile, type Reply, type SendParams, useTarget } from "./target";
 
 const target = useTarget();
 const IPSET = "/cluster/firewall/ipset";
@@ -66,12 +66,13 @@ describe("POST /cluster/firewall/ipset/{name}", () => {
 
   it("normalises entries and keeps them sorted by text", async () => {
     const t = target();
-    for (const p of [
+    const adds: SendParams[] = [
       { cidr: "10.0.0.5/32" },
       { cidr: "10.0.0.0/8", nomatch: 1 },
       { cidr: "192.168.1.77/24" },
       { cidr: "2001:db8::1/128", comment: "v6 host" },
-    ]) {
+    ];
+    for (const p of adds) {
       expect((await t.call("POST", `${IPSET}/management`, p)).status).toBe(200);
     }
     const entries = (await t.call("GET", `${IPSET}/management`)).data as Record<string, unknown>[];
