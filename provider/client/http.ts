@@ -155,10 +155,12 @@ export class PveHttpClient {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
+  /** What `util.inspect` shows: the endpoint and the auth kind, never a credential. */
   [inspect.custom](): string {
     return `PveHttpClient { endpoint: '${this.#config.endpoint}', auth: '${this.#config.auth.kind}' }`;
   }
 
+  /** What `JSON.stringify` shows: the endpoint and the auth kind, never a credential. */
   toJSON(): Record<string, string> {
     return { endpoint: this.#config.endpoint, auth: this.#config.auth.kind };
   }

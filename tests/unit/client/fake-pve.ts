@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /** One request as the fake server received it. */
 export interface SeenRequest {
@@ -58,8 +58,16 @@ function respond(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
-/** Starts a fake server; `tls` switches to HTTPS with the given key and certificate. */
-export async function startFakePve(route: Route, tls?: { key: string; cert: string }, port = 0): Promise<FakePve> {
+/**
+ * Starts a fake server; `tls` switches to HTTPS with the given key and certificate. The first
+ * `dropConnections` TCP connections are closed as soon as they are accepted (before any TLS handshake).
+ */
+export async function startFakePve(
+  route: Route,
+  tls?: { key: string; cert: string },
+  port = 0,
+  dropConnections = 0,
+): Promise<FakePve> {
   const seen: SeenRequest[] = [];
   let inFlight = 0;
   let max = 0;
@@ -96,6 +104,13 @@ export async function startFakePve(route: Route, tls?: { key: string; cert: stri
     });
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  let dropped = 0;
+  server.prependListener("connection", (socket: Socket) => {
+    if (dropped < dropConnections) {
+      dropped++;
+      socket.destroy();
+    }
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
   return {

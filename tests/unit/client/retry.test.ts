@@ -11,7 +11,7 @@ import {
   NetworkError,
   NotFoundError,
 } from "../../../provider/errors";
-import { type FakePve, instantRetryEnv, type Reply, type SeenRequest, startFakePve } from "./fake-pve";
+import { type FakePve, instantRetryEnv, type Reply, type SeenRequest, selfSignedCert, startFakePve } from "./fake-pve";
 
 const TOKEN = "root@pam!ci=4c1d2e3f-0000-1111-2222-333344445555";
 const details = { method: "GET", path: "/x", pveMessage: "boom" };
@@ -152,6 +152,16 @@ describe("PveHttpClient retries", () => {
     server = started;
     expect(sleeps).toHaveLength(1);
     expect(started?.seen).toHaveLength(1);
+    expect(client.log.calls().map((c) => c.status)).toEqual([0, 200]);
+  });
+
+  it("retries a write whose TLS connection closed before the request was sent", async () => {
+    const cert = await selfSignedCert();
+    server = await startFakePve(() => ({ data: "landed" }), cert, 0, 1);
+    const { client } = clientFor(server.url, { fingerprint: cert.fingerprint });
+    await expect(client.request("POST", "/cluster/firewall/rules", { type: "in" })).resolves.toBe("landed");
+    await client.close();
+    expect(server.seen).toHaveLength(1);
     expect(client.log.calls().map((c) => c.status)).toEqual([0, 200]);
   });
 
