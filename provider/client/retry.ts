@@ -13,12 +13,12 @@ export interface RetryPolicy {
 }
 
 /** Defaults: 4 attempts, 250 ms doubling up to 4 s, 30 s in total. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 4,
   baseDelayMs: 250,
   maxDelayMs: 4000,
   maxTotalMs: 30000,
-};
+});
 
 /** Time and chance, injectable so tests are instant and deterministic. */
 export interface RetryEnv {
@@ -29,11 +29,11 @@ export interface RetryEnv {
 }
 
 /** The real clock, timers and `Math.random`. */
-export const systemRetryEnv: RetryEnv = {
+export const systemRetryEnv: RetryEnv = Object.freeze({
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),
-};
+});
 
 /**
  * Full-jitter exponential backoff: a uniform delay in `[0, min(maxDelayMs, baseDelayMs * 2^(retry-1)))`,
