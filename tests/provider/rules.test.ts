@@ -61,3 +61,99 @@ describe("FirewallRules provider", () => {
     expect(emu.handle().calls.total()).toBe(0);
   });
 });
+
+describe("FirewallRules call counts", () => {
+  const twenty = Array.from({ length: 20 }, (_, i) => ({
+    action: "ACCEPT",
+    proto: "tcp",
+    dport: 1000 + i,
+    comment: `r${i}`,
+  }));
+
+  it("edits one comment in 20 rules with 1 write and appends one rule with at most 3", async () => {
+    const p = await providerFor("FirewallRules", emu.handle());
+    const base = await p.check({}, { scope: { node: "pve1" }, rules: twenty });
+    const created = await p.create(base.inputs);
+    emu.handle().calls.reset();
+    const comment = await p.check(
+      {},
+      { scope: { node: "pve1" }, rules: twenty.map((r, i) => (i === 7 ? { ...r, comment: "seven" } : r)) },
+    );
+    const afterComment = await p.update(created.id, created.outs, comment.inputs);
+    expect(writes(emu.handle())).toBe(1);
+    emu.handle().calls.reset();
+    const appended = await p.check(
+      {},
+      { scope: { node: "pve1" }, rules: [...(comment.inputs.rules as object[]), { action: "DROP" }] },
+    );
+    const afterAppend = await p.update(created.id, afterComment.outs, appended.inputs);
+    expect(writes(emu.handle())).toBeLessThanOrEqual(3);
+    expect((afterAppend.outs.rules as unknown[]).length).toBe(21);
+    await p.delete(created.id, afterAppend.outs);
+  });
+
+  it("re-reads and re-plans when someone edits the list concurrently", async () => {
+    const p = await providerFor("FirewallRules", emu.handle());
+    const base = await p.check({}, { scope: { node: "pve1" }, rules: twenty.slice(0, 3) });
+    const created = await p.create(base.inputs);
+    // an admin adds a rule in the GUI between our read and our writes
+    await emu
+      .handle()
+      .editFile(
+        "nodes/pve1/host.fw",
+        "[RULES]\n\nIN DROP -p udp -dport 53 # gui\nIN ACCEPT -p tcp -dport 1000 # r0\nIN ACCEPT -p tcp -dport 1001 # r1\nIN ACCEPT -p tcp -dport 1002 # r2\n",
+      );
+    const desired = await p.check({}, { scope: { node: "pve1" }, rules: twenty.slice(0, 4) });
+    const updated = await p.update(created.id, created.outs, desired.inputs);
+    expect((updated.outs.rules as { comment?: string }[]).map((r) => r.comment)).toEqual(["r0", "r1", "r2", "r3"]);
+    await p.delete(created.id, updated.outs);
+  });
+});
+
+describe("applyRuleList", () => {
+  it("never overwrites a concurrent edit: the stale write fails, the list is re-read and re-planned", async () => {
+    const { FirewallApi } = await import("../../provider/client/firewall");
+    const { PveHttpClient } = await import("../../provider/client/http");
+    const { resolveClientConfig } = await import("../../provider/client/config");
+    const { applyRuleList } = await import("../../provider/resources/apply-rules");
+    const { emulatorEnv } = await import("./helpers");
+    const http = new PveHttpClient(resolveClientConfig({}, emulatorEnv(emu.handle())));
+    const scope = { kind: "node", node: "pve2" } as const;
+    await emu
+      .handle()
+      .editFile("nodes/pve2/host.fw", "[RULES]\n\nIN ACCEPT -p tcp -dport 22 # a\nIN ACCEPT -p tcp -dport 80 # b\n");
+    let edited = false;
+    class RacingApi extends FirewallApi {
+      override async updateRule(...args: Parameters<FirewallApi["updateRule"]>) {
+        if (!edited) {
+          edited = true; // an admin's GUI edit lands between our read and our first PUT
+          await emu
+            .handle()
+            .editFile(
+              "nodes/pve2/host.fw",
+              "[RULES]\n\nIN ACCEPT -p tcp -dport 22 # a\nIN DROP -p udp -dport 53 # gui\nIN ACCEPT -p tcp -dport 80 # b\n",
+            );
+        }
+        return super.updateRule(...args);
+      }
+    }
+    const racing = new RacingApi(http);
+    emu.handle().calls.reset();
+    const desired = [
+      { type: "in", action: "ACCEPT", enable: 1, proto: "tcp", dport: "22", comment: "a2" },
+      { type: "in", action: "ACCEPT", enable: 1, proto: "tcp", dport: "80", comment: "b" },
+    ] as const;
+    const result = await applyRuleList(
+      racing,
+      scope,
+      desired.map((r) => ({ ...r })),
+      () => undefined,
+    );
+    expect(edited).toBe(true);
+    expect(result.rules.map((r) => r.comment)).toEqual(["a2", "b"]);
+    // the first PUT was refused (stale digest), the re-planned one succeeded; the GUI rule is gone
+    expect(emu.handle().calls.get("PUT /nodes/{node}/firewall/rules/{pos}")).toBeGreaterThanOrEqual(2);
+    expect(await emu.handle().readFile("nodes/pve2/host.fw")).not.toContain("gui");
+    await http.close();
+  });
+});
