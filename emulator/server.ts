@@ -110,15 +110,15 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     const query = decodeForm(q < 0 ? "" : rawUrl.slice(q + 1));
     const text = method === "POST" || method === "PUT" ? await readBody(req) : "";
     if (method !== "POST" && method !== "PUT") req.resume();
+    if (rawPath.startsWith("/_emulator/")) {
+      writeResult(res, await handleControl(deps, req, rawPath.slice("/_emulator".length), method, query, text));
+      return;
+    }
     let body: Record<string, RawValue>;
     try {
       body = decodeBody(text, req.headers["content-type"]);
     } catch (err) {
       writeResult(res, { status: 400, data: null, message: `${(err as Error).message}\n` });
-      return;
-    }
-    if (rawPath.startsWith("/_emulator/")) {
-      writeResult(res, await handleControl(deps, req, rawPath.slice("/_emulator".length), method, query, text));
       return;
     }
     if (!rawPath.startsWith(`${API_PREFIX}/`)) {

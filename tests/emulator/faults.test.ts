@@ -1,0 +1,99 @@
+import { useEmulator } from "../helpers/emulator";
+import { form, formHeaders, rawCall } from "./http";
+
+const emu = useEmulator({ lockTimeoutMs: 200 });
+const RULES = "/cluster/firewall/rules";
+
+function post(comment: string) {
+  return rawCall(emu.apiBase(), "POST", RULES, {
+    headers: formHeaders(emu.authorization()),
+    body: form({ type: "in", action: "DROP", comment }),
+  });
+}
+
+async function ruleCount(): Promise<number> {
+  const r = await rawCall(emu.apiBase(), "GET", RULES, { headers: { authorization: emu.authorization() } });
+  return (r.body.data as unknown[]).length;
+}
+
+beforeEach(async () => {
+  emu.handle().faults.clear();
+  emu.handle().faults.reseed(7);
+  await emu.handle().editFile("firewall/cluster.fw", "");
+});
+
+describe("fault injection", () => {
+  it("answers 500 for the configured number of matching requests", async () => {
+    emu.handle().faults.add({ kind: "error500", method: "POST", path: RULES, count: 2, message: "boom" });
+    expect((await post("a")).body).toEqual({ data: null, message: "boom\n" });
+    expect((await post("b")).status).toBe(500);
+    expect((await post("c")).status).toBe(200);
+    expect(await ruleCount()).toBe(1);
+  });
+
+  it("injects Proxmox's lock timeout for the path's lock", async () => {
+    emu.handle().faults.add({ kind: "lockTimeout", count: 1 });
+    const r = await rawCall(emu.apiBase(), "POST", "/nodes/pve1/qemu/100/firewall/rules", {
+      headers: formHeaders(emu.authorization()),
+      body: form({ type: "in", action: "DROP" }),
+    });
+    expect(r.status).toBe(500);
+    expect(r.reason).toBe("cfs-lock 'firewall-vm-100' error: got lock request timeout");
+  });
+
+  it("drops the connection before the write is applied", async () => {
+    emu.handle().faults.add({ kind: "dropBefore", method: "POST", count: 1 });
+    await expect(post("lost")).rejects.toThrow();
+    expect(await ruleCount()).toBe(0);
+  });
+
+  it("drops the connection after the write is applied", async () => {
+    emu.handle().faults.add({ kind: "dropAfter", method: "POST", count: 1 });
+    await expect(post("applied")).rejects.toThrow();
+    expect(await ruleCount()).toBe(1);
+  });
+
+  it("selects the same requests for the same seed", async () => {
+    const pattern = async (): Promise<number[]> => {
+      emu.handle().faults.clear();
+      emu.handle().faults.reseed(42);
+      emu.handle().faults.add({ kind: "error500", method: "GET", path: RULES, probability: 0.5 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        statuses.push(
+          (await rawCall(emu.apiBase(), "GET", RULES, { headers: { authorization: emu.authorization() } })).status,
+        );
+      }
+      return statuses;
+    };
+    const first = await pattern();
+    expect(await pattern()).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+  });
+
+  it("is configured at run time through the control endpoint", async () => {
+    const control = { "x-emulator-control": emu.handle().controlToken, "content-type": "application/json" };
+    const add = await rawCall(emu.handle().endpoint, "POST", "/_emulator/faults", {
+      headers: control,
+      body: JSON.stringify([{ kind: "error500", method: "POST", count: 1 }]),
+    });
+    expect(add.status).toBe(200);
+    expect((await post("x")).status).toBe(500);
+    const list = await rawCall(emu.handle().endpoint, "GET", "/_emulator/faults", { headers: control });
+    expect(list.body.data).toEqual([expect.objectContaining({ kind: "error500", hits: 1, remaining: 0 })]);
+    const bad = await rawCall(emu.handle().endpoint, "POST", "/_emulator/faults", {
+      headers: control,
+      body: JSON.stringify({ kind: "explode" }),
+    });
+    expect(bad.status).toBe(400);
+    expect((await rawCall(emu.handle().endpoint, "DELETE", "/_emulator/faults", { headers: control })).status).toBe(
+      200,
+    );
+    expect((await post("y")).status).toBe(200);
+  });
+
+  it("fails control calls without credentials", async () => {
+    expect((await rawCall(emu.handle().endpoint, "GET", "/_emulator/faults")).status).toBe(401);
+  });
+});
