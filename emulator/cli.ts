@@ -6,7 +6,7 @@
  * pve-firewall emulator --listen 127.0.0.1:8006 --data DIR [--topology FILE] [--http]
  *   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
  *   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
- *   [--control-token SECRET]
+ *   [--write-cost-per-kib MS] [--control-token SECRET]
  * ```
  */
 import { readFile } from "node:fs/promises";
@@ -19,7 +19,8 @@ import { loadTopologyFile } from "./topology";
 /** Usage text of the emulator command. */
 export const EMULATOR_USAGE = `usage: pve-firewall emulator [--listen HOST:PORT] [--data DIR] [--topology FILE] [--http]
   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
-  [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS] [--control-token SECRET]`;
+  [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
+  [--write-cost-per-kib MS] [--control-token SECRET]`;
 
 class UsageError extends Error {}
 
@@ -88,6 +89,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
       seed: { type: "string" },
       "lock-timeout": { type: "string" },
       "write-cost": { type: "string" },
+      "write-cost-per-kib": { type: "string" },
       "control-token": { type: "string" },
     },
     strict: true,
@@ -111,6 +113,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
     ["seed", values.seed, 0, "seed"],
     ["lock-timeout", values["lock-timeout"], 1, "lockTimeoutMs"],
     ["write-cost", values["write-cost"], 0, "writeCostMs"],
+    ["write-cost-per-kib", values["write-cost-per-kib"], 0, "writeCostPerKiBMs"],
   ];
   for (const [flag, text, min, key] of numbers) {
     const n = parseNumber(flag, text, min);

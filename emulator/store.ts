@@ -129,6 +129,7 @@ export interface FileStoreOptions {
 /** Reads and writes config files; one instance per emulator. */
 export class FileStore {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly derived = new WeakMap<object, Map<string, { readonly dep: object; readonly value: unknown }>>();
   readonly dataDir: string;
 
   constructor(options: FileStoreOptions) {
@@ -163,6 +164,23 @@ export class FileStore {
     const loaded: Loaded = { config: normalise(parsed.config), exists: true };
     this.cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, loaded });
     return loaded;
+  }
+
+  /**
+   * Memoises a value computed from a shared (read-only) loaded config and one dependency object
+   * (e.g. the cluster config it was verified against); recomputed when either is reloaded.
+   */
+  memo<T>(owner: ConfigData, dep: object, key: string, compute: () => T): T {
+    let byKey = this.derived.get(owner);
+    if (!byKey) {
+      byKey = new Map();
+      this.derived.set(owner, byKey);
+    }
+    const hit = byKey.get(key);
+    if (hit && hit.dep === dep) return hit.value as T;
+    const value = compute();
+    byKey.set(key, { dep, value });
+    return value;
   }
 
   /** Loads a private, modifiable copy of a file. */

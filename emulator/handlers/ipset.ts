@@ -77,8 +77,10 @@ export function ipSetHandlers(template: string): Record<string, Handler> {
     GET: async (ctx, params) => {
       const { config } = await ctx.store.load(fileRefFor(template, params));
       const set = findSet(config, params.name);
-      const digest = entriesDigest(set);
-      return set.entries.map((e) => ({ ...entryWire(e), digest }));
+      return ctx.store.memo(config, set, `ipset:${set.name}`, () => {
+        const digest = entriesDigest(set);
+        return set.entries.map((e) => ({ ...entryWire(e), digest }));
+      });
     },
     POST: async (ctx, params) => {
       const ref = fileRefFor(template, params);

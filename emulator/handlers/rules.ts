@@ -65,8 +65,11 @@ async function loadRules(ctx: HandlerContext, template: string, params: Params) 
   const env = ruleEnvOf(template);
   const { config } = await ctx.store.load(ref);
   const cluster = await clusterFor(ctx, ref, config);
-  const list = annotate(ruleListOf(config, env, params), cluster, config, env);
-  return { list, digest: digestOf(digestEntries(list)) };
+  const rules = ruleListOf(config, env, params);
+  return ctx.store.memo(config, cluster, `rules:${env}:${params.group ?? ""}`, () => {
+    const list = annotate(rules, cluster, config, env);
+    return { list, digest: digestOf(digestEntries(list)) };
+  });
 }
 
 /** `copy_rule_data`: sent fields overwrite; '' or '-' deletes the field. */
