@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { runEmulatorCli } from "../../emulator/cli";
+import { type RunnerCommand, runRunnerCli } from "../runner/cli";
 
 /** Where a command writes; injected so commands are testable without touching process streams. */
 export interface CliIo {
@@ -41,9 +43,39 @@ const versionCommand: CliCommand = {
   },
 };
 
+const emulatorCommand: CliCommand = {
+  name: "emulator",
+  usage: "pve-firewall emulator [--listen HOST:PORT] [--data DIR] ...",
+  summary: "run the embedded Proxmox VE firewall API emulator",
+  run: (argv, io) => runEmulatorCli(argv, io.out, { err: io.err }),
+};
+
+const RUNNER_SUMMARIES: Readonly<Record<RunnerCommand, string>> = {
+  up: "apply a Pulumi program locally (test and demo harness; use pulumi up in production)",
+  preview: "show what up would change (--refresh --expect-no-changes for drift checks)",
+  refresh: "read every resource of a local stack and record drift",
+  destroy: "delete every resource of a local stack",
+};
+
+function runnerCommand(name: RunnerCommand): CliCommand {
+  return {
+    name,
+    usage: `pve-firewall ${name} [program-dir] [--stack NAME] ...`,
+    summary: RUNNER_SUMMARIES[name],
+    run: (argv, io) => runRunnerCli(name, argv, io.out, io.err),
+  };
+}
+
 /** Every subcommand, in the order `--help` lists them. */
 export function commands(): readonly CliCommand[] {
-  return [versionCommand];
+  return [
+    emulatorCommand,
+    runnerCommand("up"),
+    runnerCommand("preview"),
+    runnerCommand("refresh"),
+    runnerCommand("destroy"),
+    versionCommand,
+  ];
 }
 
 function helpText(): string {

@@ -46,7 +46,9 @@ export const aliasKind: KindImpl = {
     const result = validateAlias(raw);
     const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
     if (!result.ok) return { inputs: news, issues };
-    return { inputs: { scope: scope.args, ...aliasFromWire(result.value), cluster: news["cluster"] }, issues };
+    // `ref` is derived here, so a preview knows it even while the alias itself is being updated.
+    const ref = scope.scope && refOf(scope.scope, result.value.name);
+    return { inputs: { scope: scope.args, ...aliasFromWire(result.value), ref, cluster: news["cluster"] }, issues };
   },
 
   idOf(inputs) {
@@ -79,8 +81,7 @@ export const aliasKind: KindImpl = {
     if (!target) return undefined;
     const found = await readAlias(ctx.api, target.scope, target.name);
     if (!found) return undefined;
-    const { ref: _ref, ...inputs } = found;
-    return { props: found, inputs };
+    return { props: found, inputs: found };
   },
 
   async update(ctx, _id, olds, news) {

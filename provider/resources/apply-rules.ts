@@ -83,8 +83,9 @@ export async function applyRuleList(
     const ops = planRules(state.rules, desired);
     if (ops.length === 0) return { rules: state.rules, digest: state.digest, writes };
     try {
-      for (const op of ops) {
-        await send(api, scope, op, predictDigest(state.rules, state.versions));
+      for (const [i, op] of ops.entries()) {
+        // The first write carries the digest as read; later ones the digest predicted for that moment.
+        await send(api, scope, op, i === 0 ? state.digest : predictDigest(state.rules, state.versions));
         writes++;
         state = await advance(api, scope, state, op, aliasVersion);
       }

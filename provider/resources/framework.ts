@@ -46,6 +46,21 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A copy without `undefined` members, deeply: Pulumi's protobuf `Struct` rejects them, and state
+ * should hold only what is set.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    ) as T;
+  return value;
+}
+
 /** Structural equality of JSON-like values (key order ignored, `undefined` members ignored). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -91,7 +106,7 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     const all = clusterIssue ? [...issues, clusterIssue] : issues;
     return all.length > 0
       ? { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) }
-      : { inputs };
+      : { inputs: withoutUndefined(inputs) };
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -109,21 +124,21 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     const id = this.#impl.idOf(inputs);
     const ctx = this.#context(inputs);
     const outs = await this.#guard(ctx, id, inputs, () => this.#impl.create(ctx, inputs));
-    return { id, outs: { ...outs, cluster: inputs["cluster"] } };
+    return { id, outs: withoutUndefined({ ...outs, cluster: inputs["cluster"] }) };
   }
 
   async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
     const cluster = props?.["cluster"];
     const found = await this.#impl.read(this.#context(props ?? {}), id, props);
     if (!found) return {};
-    const withCluster = (p: Props) => (cluster === undefined ? p : { ...p, cluster });
+    const withCluster = (p: Props) => withoutUndefined(cluster === undefined ? p : { ...p, cluster });
     return { id, props: withCluster(found.props), inputs: withCluster(found.inputs) };
   }
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const ctx = this.#context(news);
     const outs = await this.#guard(ctx, id, news, () => this.#impl.update(ctx, id, olds, news));
-    return { outs: { ...outs, cluster: news["cluster"] } };
+    return { outs: withoutUndefined({ ...outs, cluster: news["cluster"] }) };
   }
 
   async delete(id: string, props: Props): Promise<void> {
@@ -150,7 +165,7 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
       }
       if (!now) throw e;
       const cluster = inputs["cluster"];
-      throw new PartialApplyError(id, cluster === undefined ? now.props : { ...now.props, cluster }, [reason], {
+      throw new PartialApplyError(id, withoutUndefined({ ...now.props, cluster }), [reason], {
         cause: e instanceof FirewallError ? e : undefined,
       });
     }

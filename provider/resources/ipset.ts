@@ -12,7 +12,10 @@ import { containsUnknown, type KindImpl, type Props } from "./framework";
 import { objectId, parseObjectId } from "./object-id";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
-/** Entry-hashing budget for digest prediction (entries × guarded writes); beyond it only the first write is guarded. */
+/**
+ * Entry-hashing budget for digest prediction (entries × guarded writes). Beyond it only the first
+ * write carries a digest (the one read), so a mass edit of a huge set does not hash it thousands of times.
+ */
 const DIGEST_BUDGET = 2_000_000;
 
 const byCidr = (a: IpSetEntryFields, b: IpSetEntryFields) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0);
@@ -48,13 +51,14 @@ export async function applyIpSetEntries(
     const guarded = ops.filter((op) => op.kind !== "addEntry").length;
     const predict = guarded * (current.entries.length + ops.length) <= DIGEST_BUDGET;
     const state = new Map(current.entries.map((e) => [e.cidr, e]));
-    let first = true;
+    let written = 0;
     try {
       for (const op of ops) {
-        const digest = predict || first ? entriesDigest([...state.values()]) : undefined;
+        // Before our first write the set is as read (in file order); every save sorts it by cidr.
+        const digest = written === 0 ? current.digest : predict ? entriesDigest([...state.values()]) : undefined;
         await sendEntryOp(api, scope, name, op, digest);
+        written++;
         writes++;
-        if (op.kind !== "addEntry") first = false;
         applyEntryOp(state, op);
       }
       return writes;
@@ -108,8 +112,9 @@ async function readSet(api: FirewallApi, scope: Scope, name: string): Promise<Pr
   };
 }
 
+/** The canonical inputs of read props: all but the digest (`ref` is derived from the inputs in `check`). */
 function inputsOf(props: Props): Props {
-  const { ref: _ref, digest: _digest, ...inputs } = props;
+  const { digest: _digest, ...inputs } = props;
   return inputs;
 }
 
@@ -130,7 +135,9 @@ export const ipSetKind: KindImpl = {
     const result = validateIpSet(raw);
     const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
     if (!result.ok) return { inputs: news, issues };
-    return { inputs: { scope: scope.args, ...ipSetFromWire(result.value), cluster: news["cluster"] }, issues };
+    // `ref` is derived here, so a preview knows it even while the set itself is being updated.
+    const ref = scope.scope && refOf(scope.scope, result.value.name);
+    return { inputs: { scope: scope.args, ...ipSetFromWire(result.value), ref, cluster: news["cluster"] }, issues };
   },
 
   idOf(inputs) {
