@@ -7,6 +7,7 @@
  * option, and the guest/host/VNet firewall config the suite uses. Point it at a disposable
  * cluster only. `PROXMOX_VE_NODE` (default `pve1`), `PROXMOX_VE_TEST_VMID` (a guest in the
  * cluster, default 100) and `PROXMOX_VE_TEST_VNET` (default `vnet1`) name the objects it uses.
+ * TLS certificates are not verified unless `PROXMOX_VE_INSECURE=false`.
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
