@@ -194,6 +194,21 @@ describe("POST /cluster/firewall/rules validation", () => {
     expect(await create(params)).toEqual(paramErr(errors));
   });
 
+  it("fails with a plain 500 when an alias lookup mixes address families", async () => {
+    await target().call("POST", "/cluster/firewall/aliases", { name: "v6host", cidr: "2001:db8::1" });
+    expect(await create({ source: "10.0.0.1", dest: "v6host" })).toEqual({
+      status: 500,
+      data: null,
+      message: "detected mixed ipv4/ipv6 addresses in rule\n",
+    });
+  });
+
+  it("derives ipversion 6 from an IPv6 alias", async () => {
+    await target().call("POST", "/cluster/firewall/aliases", { name: "v6host", cidr: "2001:db8::1" });
+    await create({ dest: "v6host" });
+    expect((await rule0()).ipversion).toBe(6);
+  });
+
   it("fails when type and action are missing", async () => {
     expect(await target().call("POST", RULES, {})).toEqual(
       paramErr({
