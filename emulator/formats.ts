@@ -7,8 +7,6 @@
 import { CONNTRACK_HELPERS, ICMP_TYPES, ICMPV6_TYPES, isProtocolSpec, servicePort } from "../provider/model/pve-tables";
 import { checkNetIp, cleanCidr, splitIpOrCidr } from "./net";
 
-/** Alias name pattern of Firewall.pm (`$ip_alias_pattern`). */
-export const ALIAS_NAME_RE = /^[A-Za-z][A-Za-z0-9\-_]+$/;
 const MAX_ALIAS_NAME_LENGTH = 64;
 const MAX_IPSET_NAME_LENGTH = 64;
 

@@ -50,7 +50,7 @@ function decodeBody(text: string, contentType: string | undefined): Record<strin
   if ((contentType ?? "").toLowerCase().startsWith("application/json")) {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-      throw new Error("JSON body is not an object");
+      throw new Error("body: not a JSON object");
     return parsed as Record<string, RawValue>;
   }
   return decodeForm(text);

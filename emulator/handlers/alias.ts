@@ -86,8 +86,3 @@ export function aliasHandlers(template: string): Record<string, Handler> {
     },
   };
 }
-
-/** Aliases in Proxmox's write order (sorted by lower-cased name). */
-export function sortedAliases(config: ConfigData): AliasFields[] {
-  return sorted(config);
-}

@@ -63,7 +63,7 @@ describe("PUT /cluster/firewall/aliases/{name}", () => {
     await target().call("POST", ALIASES, { name: "Office", cidr: "192.168.1.0/24", comment: "office net" });
   });
 
-  it("requires cidr", async () => {
+  it("fails without cidr", async () => {
     expect(await target().call("PUT", `${ALIASES}/office`, { comment: "x" })).toEqual(
       paramErr({ cidr: "property is missing and it is not optional" }),
     );

@@ -237,7 +237,7 @@ describe("POST /cluster/firewall/ipset rename", () => {
     ]);
   });
 
-  it("checks the list digest on rename", async () => {
+  it("fails on a stale list digest on rename", async () => {
     expect(await target().call("POST", IPSET, { name: "m2", rename: "management", digest: "0".repeat(40) })).toEqual(
       plain(500, "detected modified configuration - file changed by other user? Try again.\n"),
     );

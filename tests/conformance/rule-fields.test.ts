@@ -80,7 +80,7 @@ describe("PUT /cluster/firewall/rules/{pos} field deletion", () => {
     );
   });
 
-  it("re-validates the merged rule", async () => {
+  it("fails when the merged rule no longer validates", async () => {
     expect(await target().call("PUT", `${RULES}/0`, { delete: "proto" })).toEqual(
       paramErr({ proto: "missing property - 'dport' requires this property" }),
     );

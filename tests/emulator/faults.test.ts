@@ -23,7 +23,7 @@ beforeEach(async () => {
 });
 
 describe("fault injection", () => {
-  it("answers 500 for the configured number of matching requests", async () => {
+  it("fails the configured number of matching requests with a 500", async () => {
     emu.handle().faults.add({ kind: "error500", method: "POST", path: RULES, count: 2, message: "boom" });
     expect((await post("a")).body).toEqual({ data: null, message: "boom\n" });
     expect((await post("b")).status).toBe(500);

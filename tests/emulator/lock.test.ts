@@ -11,7 +11,7 @@ function post(path: string, comment: string) {
 }
 
 describe("per-file locks", () => {
-  it("times out a write that waits too long for the same file's lock", async () => {
+  it("fails with a lock timeout when a write waits too long for the same file's lock", async () => {
     const [a, b] = await Promise.all([
       post("/cluster/firewall/rules", "a"),
       rawCall(emu.apiBase(), "PUT", "/cluster/firewall/options", {

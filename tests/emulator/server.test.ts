@@ -78,7 +78,7 @@ describe("HTTP envelope", () => {
     await rawCall(emu.apiBase(), "DELETE", "/cluster/firewall/rules/0", { headers: { authorization: auth } });
   });
 
-  it("answers 501 outside /api2/json", async () => {
+  it("fails with 501 outside /api2/json", async () => {
     const r = await rawCall(emu.handle().endpoint, "GET", "/nothing", {
       headers: { authorization: emu.authorization() },
     });
