@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { runEmulatorCli } from "../../emulator/cli";
 import { type RunnerCommand, runRunnerCli } from "../runner/cli";
+import { runDemo } from "./demo";
+import { packageVersion } from "./package";
+
+export { packageRoot, packageVersion } from "./package";
 
 /** Where a command writes; injected so commands are testable without touching process streams. */
 export interface CliIo {
@@ -15,22 +17,6 @@ export interface CliCommand {
   readonly usage: string;
   readonly summary: string;
   run(argv: string[], io: CliIo): Promise<number>;
-}
-
-/** The package version, read from package.json (two levels above dist/provider/cli or provider/cli). */
-export function packageVersion(): string {
-  for (const up of ["../..", "../../.."]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, up, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "pulumi-proxmox-firewall" && pkg.version) return pkg.version;
-    } catch {
-      // not at this level; try the next
-    }
-  }
-  return "unknown";
 }
 
 const versionCommand: CliCommand = {
@@ -66,9 +52,17 @@ function runnerCommand(name: RunnerCommand): CliCommand {
   };
 }
 
+const demoCommand: CliCommand = {
+  name: "demo",
+  usage: "pve-firewall demo",
+  summary: "emulator + quickstart end to end: apply, drift, detect, repair (npm start)",
+  run: runDemo,
+};
+
 /** Every subcommand, in the order `--help` lists them. */
 export function commands(): readonly CliCommand[] {
   return [
+    demoCommand,
     emulatorCommand,
     runnerCommand("up"),
     runnerCommand("preview"),
