@@ -1,5 +1,9 @@
+import { resolveClientConfig } from "../../provider/client/config";
+import { FirewallApi } from "../../provider/client/firewall";
+import { PveHttpClient } from "../../provider/client/http";
+import { applyRuleList } from "../../provider/resources/apply-rules";
 import { useEmulator } from "../helpers/emulator";
-import { providerFor, writes } from "./helpers";
+import { emulatorEnv, providerFor, writes } from "./helpers";
 
 const emu = useEmulator();
 
@@ -112,11 +116,6 @@ describe("FirewallRules call counts", () => {
 
 describe("applyRuleList", () => {
   it("never overwrites a concurrent edit: the stale write fails, the list is re-read and re-planned", async () => {
-    const { FirewallApi } = await import("../../provider/client/firewall");
-    const { PveHttpClient } = await import("../../provider/client/http");
-    const { resolveClientConfig } = await import("../../provider/client/config");
-    const { applyRuleList } = await import("../../provider/resources/apply-rules");
-    const { emulatorEnv } = await import("./helpers");
     const http = new PveHttpClient(resolveClientConfig({}, emulatorEnv(emu.handle())));
     const scope = { kind: "node", node: "pve2" } as const;
     await emu
