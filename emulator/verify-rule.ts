@@ -17,12 +17,13 @@ import { paramError, plainError } from "./http-error";
 import type { ConfigData } from "./store";
 
 /** Where a rule lives, as Proxmox's `rule_env`. */
-export type RuleEnv = "cluster" | "host" | "vm" | "vnet" | "group";
+export type RuleEnv = "cluster" | "host" | "vm" | "ct" | "vnet" | "group";
 
 const DIRECTIONS: Readonly<Record<RuleEnv, readonly string[]>> = {
   cluster: ["in", "out", "forward", "group"],
   host: ["in", "out", "forward", "group"],
   vm: ["in", "out", "group"],
+  ct: ["in", "out", "group"],
   vnet: ["forward", "group"],
   group: ["in", "out", "forward"],
 };
@@ -30,6 +31,7 @@ const IFACE_ALLOWED: Readonly<Record<RuleEnv, boolean>> = {
   cluster: true,
   host: true,
   vm: true,
+  ct: true,
   vnet: false,
   group: false,
 };
@@ -138,7 +140,7 @@ export function verifyRule(rule: RuleFields, ctx: RuleContext, raise: boolean): 
     if (!IFACE_ALLOWED[ctx.env]) addError("type", "parameter -i not allowed for this rule type");
     const problem = formatProblem("pve-iface", r.iface);
     if (problem) addError("iface", problem);
-    if (ctx.env === "vm" && !/^net(\d+)$/.test(r.iface)) {
+    if ((ctx.env === "vm" || ctx.env === "ct") && !/^net(\d+)$/.test(r.iface)) {
       addError("iface", "value does not match the regex pattern 'net\\d+'");
     }
   }

@@ -96,7 +96,7 @@ export function ipSetHandlers(template: string): Record<string, Handler> {
           const found =
             (scope !== "dc/" && local?.aliases.some((a) => a.name.toLowerCase() === key)) ||
             (scope !== "guest/" && cluster.aliases.some((a) => a.name.toLowerCase() === key));
-          if (!found) throw plainError(`no such alias '${cidr}'`);
+          if (!found) throw plainError(`no such alias '${alias[2] ?? ""}'`);
         } else {
           cidr = stripHostPrefix(cleanCidr(cidr));
         }

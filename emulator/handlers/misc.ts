@@ -25,26 +25,28 @@ export function indexHandler(template: string): Handler | undefined {
 export const macrosHandler: Handler = async () => PVE_MACROS.map((m) => ({ macro: m.name, descr: m.description }));
 
 /**
- * `GET .../refs`: ipsets and aliases a rule may reference. Cluster objects are listed with scope
- * `dc` and `dc/` refs; guest refs list the guest's own (`guest`) then the cluster's objects.
+ * `GET .../refs` (Firewall/Helpers.pm collect_refs): ipsets (`ref: "+name"`) and aliases
+ * (`ref: "name"`, lower-cased) a rule may reference, cluster objects (scope `dc`) first, then the
+ * guest's own (scope `guest`). Proxmox lists each config in hash order; the emulator keeps file order.
  */
 export function refsHandler(template: string): Handler {
   return async (ctx, params) => {
     const ref = fileRefFor(template, params);
-    const scopes: { scope: "dc" | "guest"; conf: Awaited<ReturnType<typeof ctx.store.load>>["config"] }[] = [];
+    const scopes: { scope: "dc" | "guest"; conf: Awaited<ReturnType<typeof ctx.store.load>>["config"] }[] = [
+      { scope: "dc", conf: (await ctx.store.load({ kind: "cluster" })).config },
+    ];
     if (ref.kind === "guest") scopes.push({ scope: "guest", conf: (await ctx.store.load(ref)).config });
-    scopes.push({ scope: "dc", conf: (await ctx.store.load({ kind: "cluster" })).config });
     const out: Record<string, unknown>[] = [];
     for (const { scope, conf } of scopes) {
       if (params.type === undefined || params.type === "ipset") {
         for (const s of conf.ipsets) {
-          out.push(compact({ type: "ipset", name: s.name, ref: `+${scope}/${s.name}`, scope, comment: s.comment }));
+          out.push(compact({ type: "ipset", name: s.name, ref: `+${s.name}`, scope, comment: s.comment || undefined }));
         }
       }
       if (params.type === undefined || params.type === "alias") {
         for (const a of conf.aliases) {
           const name = a.name.toLowerCase();
-          out.push(compact({ type: "alias", name, ref: `${scope}/${name}`, scope, comment: a.comment }));
+          out.push(compact({ type: "alias", name, ref: name, scope, comment: a.comment || undefined }));
         }
       }
     }

@@ -32,7 +32,8 @@ type MutableRule = Record<string, string | number | undefined>;
 export function ruleEnvOf(template: string): RuleEnv {
   if (template.startsWith("/cluster/firewall/groups/")) return "group";
   const ref = fileRefFor(template, {});
-  return ref.kind === "guest" ? "vm" : ref.kind;
+  if (ref.kind !== "guest") return ref.kind;
+  return template.startsWith("/nodes/{node}/lxc/") ? "ct" : "vm";
 }
 
 async function clusterFor(ctx: HandlerContext, ref: FileRef, own: ConfigData): Promise<ConfigData> {

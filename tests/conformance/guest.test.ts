@@ -51,6 +51,13 @@ describe("guest firewall paths", () => {
     expect((await t.call("POST", rules, { type: "in", action: "ACCEPT", iface: "net0" })).status).toBe(200);
   });
 
+  it("fails on forward rules at container paths with rule_env ct", async () => {
+    const t = target();
+    expect(
+      await t.call("POST", `/nodes/${t.node}/lxc/${t.vmid}/firewall/rules`, { type: "forward", action: "ACCEPT" }),
+    ).toEqual(paramErr({ type: "invalid rule type 'forward' for rule_env 'ct'" }));
+  });
+
   it("resolves cluster aliases but not another guest's aliases", async () => {
     const t = target();
     await t.call("POST", "/cluster/firewall/aliases", { name: "dcalias", cidr: "10.0.0.1" });

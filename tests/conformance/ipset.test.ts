@@ -132,6 +132,9 @@ describe("POST /cluster/firewall/ipset/{name}", () => {
     expect(await t.call("POST", `${IPSET}/management`, { cidr: "nosuchalias" })).toEqual(
       plain(500, "no such alias 'nosuchalias'\n"),
     );
+    expect(await t.call("POST", `${IPSET}/management`, { cidr: "dc/nosuchalias" })).toEqual(
+      plain(500, "no such alias 'nosuchalias'\n"),
+    );
   });
 
   it("accepts JSON booleans and rejects 'true' in a form", async () => {

@@ -111,7 +111,7 @@ describe("non-firewall endpoints", () => {
       body: form({ name: "Office", cidr: "10.0.0.0/8" }),
     });
     expect((await get("/cluster/firewall/refs?type=alias")).body.data).toEqual([
-      { type: "alias", name: "office", ref: "dc/office", scope: "dc" },
+      { type: "alias", name: "office", ref: "office", scope: "dc" },
     ]);
     expect((await get("/nodes/pve1/firewall/log")).body.data).toEqual([]);
   });
