@@ -29,6 +29,11 @@ function readOptions(
       if (schema.type === "boolean") n = n ? 1 : 0;
       if (cluster && key === "enable" && n > 1 && ctx.nowSec() - n > ENABLE_TIMEOUT_SEC) n = 0;
       out[key] = n;
+    } else if (schema.enum) {
+      // The parsers match enum values case-insensitively and store them upper-cased (policies);
+      // a line that matches nothing is dropped.
+      const hit = schema.enum.find((e) => e === value) ?? schema.enum.find((e) => e === value.toUpperCase());
+      if (hit !== undefined) out[key] = hit;
     } else {
       out[key] = value;
     }

@@ -148,3 +148,14 @@ describe("data directory", () => {
     });
   });
 });
+
+describe("hand-written options", () => {
+  it("reads policies case-insensitively and drops lines Proxmox cannot parse", async () => {
+    await withEmulator(async (e, api, auth) => {
+      await e.editFile("firewall/cluster.fw", "[OPTIONS]\n\npolicy_in: drop\nebtables: yes\nenable: 01\n");
+      const r = await rawCall(api, "GET", "/cluster/firewall/options", { headers: { authorization: auth } });
+      expect(r.body.data).toEqual({ policy_in: "DROP", enable: 1, digest: expect.any(String) });
+      await e.editFile("firewall/cluster.fw", "");
+    });
+  });
+});
