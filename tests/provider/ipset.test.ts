@@ -40,7 +40,7 @@ describe("IpSet provider", () => {
     const p = await providerFor("IpSet", emu.handle());
     await emu.handle().editFile("firewall/cluster.fw", `[IPSET blocklist]\n\n${entries(10_000).join("\n")}\n`);
     const adopted = await p.read("cluster/ipset/blocklist");
-    expect((adopted.props?.["entries"] as unknown[]).length).toBe(10_000);
+    expect(adopted.props?.["entries"]).toHaveLength(10_000);
     emu.handle().calls.reset();
     const more = await p.check({}, { name: "blocklist", entries: [...entries(10_000), "203.0.113.7"] });
     const updated = await p.update("cluster/ipset/blocklist", adopted.props!, more.inputs);
