@@ -6,7 +6,7 @@
  * pve-firewall emulator --listen 127.0.0.1:8006 --data DIR [--topology FILE] [--http]
  *   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
  *   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
- *   [--write-cost-per-kib MS] [--control-token SECRET]
+ *   [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]
  * ```
  */
 import { readFile } from "node:fs/promises";
@@ -20,7 +20,7 @@ import { loadTopologyFile } from "./topology";
 export const EMULATOR_USAGE = `usage: pve-firewall emulator [--listen HOST:PORT] [--data DIR] [--topology FILE] [--http]
   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
-  [--write-cost-per-kib MS] [--control-token SECRET]`;
+  [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]`;
 
 class UsageError extends Error {}
 
@@ -90,6 +90,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
       "lock-timeout": { type: "string" },
       "write-cost": { type: "string" },
       "write-cost-per-kib": { type: "string" },
+      "auth-delay": { type: "string" },
       "control-token": { type: "string" },
     },
     strict: true,
@@ -114,6 +115,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
     ["lock-timeout", values["lock-timeout"], 1, "lockTimeoutMs"],
     ["write-cost", values["write-cost"], 0, "writeCostMs"],
     ["write-cost-per-kib", values["write-cost-per-kib"], 0, "writeCostPerKiBMs"],
+    ["auth-delay", values["auth-delay"], 0, "authFailureDelayMs"],
   ];
   for (const [flag, text, min, key] of numbers) {
     const n = parseNumber(flag, text, min);
@@ -132,6 +134,10 @@ export async function runEmulatorCli(
   options: { signal?: AbortSignal; err?: NodeJS.WritableStream } = {},
 ): Promise<number> {
   const err = options.err ?? process.stderr;
+  if (argv.includes("--help") || argv.includes("-h")) {
+    out.write(`${EMULATOR_USAGE}\n`);
+    return 0;
+  }
   let opts: EmulatorOptions;
   try {
     opts = await optionsFrom(argv);

@@ -97,6 +97,15 @@ describe("runEmulatorCli", () => {
   });
 });
 
+describe("runEmulatorCli --help", () => {
+  it("prints the usage and exits 0", async () => {
+    const out = new PassThrough();
+    const read = collect(out);
+    expect(await runEmulatorCli(["--help"], out)).toBe(0);
+    expect(read()).toContain("--listen HOST:PORT");
+  });
+});
+
 describe("parseTokenArg", () => {
   it("splits at the last '=' and reads the :ro suffix", () => {
     expect(parseTokenArg("root@pam!ci=aaa-bbb")).toEqual({ id: "root@pam!ci", secret: "aaa-bbb" });
