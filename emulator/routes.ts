@@ -20,6 +20,7 @@ import {
 } from "./handlers/misc";
 import { optionsHandlers } from "./handlers/options";
 import { ruleHandlers } from "./handlers/rules";
+import { plainError } from "./http-error";
 import { type MethodSchema, type ParamSchema, schemaPaths } from "./schema";
 
 /** One method of one route. */
@@ -45,7 +46,29 @@ function compile(template: string): { regex: RegExp; paramNames: string[] } {
   return { regex: new RegExp(`^${source}/?$`), paramNames };
 }
 
+/**
+ * VNet rules and options first check the VNet exists (Helpers.pm check_vnet_access, a `die` without
+ * a newline, so Perl appends the source location; line assumed, see ASSUMPTIONS.md).
+ */
+function withVnetCheck(template: string, handlers: Record<string, Handler>): Record<string, Handler> {
+  if (!template.startsWith("/cluster/sdn/vnets/{vnet}/firewall/")) return handlers;
+  const out: Record<string, Handler> = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    out[method] = async (ctx, params) => {
+      if (!ctx.topology.vnets.some((v) => v.vnet === params.vnet)) {
+        throw plainError("invalid vnet specified at /usr/share/perl5/PVE/API2/Firewall/Helpers.pm line 54.");
+      }
+      return handler(ctx, params);
+    };
+  }
+  return out;
+}
+
 function handlersFor(template: string, methods: Readonly<Record<string, MethodSchema>>): Record<string, Handler> {
+  return withVnetCheck(template, firewallHandlers(template, methods));
+}
+
+function firewallHandlers(template: string, methods: Readonly<Record<string, MethodSchema>>): Record<string, Handler> {
   const last = template.split("/").pop() ?? "";
   if (/\/rules(\/\{pos\})?$/.test(template) || /^\/cluster\/firewall\/groups\/\{group\}\/\{pos\}$/.test(template)) {
     return ruleHandlers(template);

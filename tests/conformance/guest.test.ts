@@ -87,6 +87,14 @@ describe("vnet firewall paths", () => {
   });
 });
 
+describe("unknown vnets", () => {
+  it("fails with invalid vnet specified", async () => {
+    const r = await target().call("GET", "/cluster/sdn/vnets/nosuch1/firewall/rules");
+    expect(r.status).toBe(500);
+    expect(r.message).toMatch(/^invalid vnet specified at .*Helpers\.pm line \d+\.\n$/);
+  });
+});
+
 describe("unknown paths", () => {
   it("fails with 501", async () => {
     const r = await target().call("GET", "/cluster/firewall/bogus");
