@@ -8,6 +8,7 @@ import type { RuleFields } from "../../provider/model/wire";
 import { planRules, simulateRuleOps } from "../../provider/plan/rules";
 import { ruleList, seededShuffle } from "../fixtures";
 import { type BenchResult, gcNote, heapDelta, medianTime, round } from "../measure";
+import { naiveRulesUpdate } from "../naive";
 
 /** Sizes of {@link runPlannerRules}. */
 export interface PlannerRulesOptions {
@@ -87,6 +88,10 @@ export async function runPlannerRules(options: PlannerRulesOptions = {}): Promis
         measures: `ops planned (each op is one API write) for ${c.name} in ${size} rules`,
         value: ops.length,
         unit: "ops",
+        compare: {
+          value: naiveRulesUpdate(size, c.desired.length, Math.max(0, c.desired.length - size)).writes,
+          label: "model of bpg behaviour",
+        },
       },
     );
   }
