@@ -4,7 +4,7 @@
  * `proxmox:apiToken`), plus a transcript of everything the host returned, so tests can prove a
  * secret never comes back.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../../emulator/index";
 import type { LogEntry } from "../../provider/runner/engine-service";
@@ -30,6 +30,8 @@ export interface E2eEnv {
   readonly logs: readonly LogEntry[];
   /** JSON of every value and error message the host returned, in call order. */
   readonly transcript: readonly string[];
+  /** The data dir as it was when the emulator started; every test ends with it restored. */
+  readonly initialFiles: FileSnapshot;
 }
 
 /** Lazily bound handle returned by {@link useE2e}. */
@@ -48,7 +50,7 @@ export function urnOf(kind: ResourceKind, name: string): string {
 export async function snapshotFiles(dir: string): Promise<FileSnapshot> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = new Map<string, string>();
-  for (const e of entries.filter((x) => x.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries.filter((x) => x.isFile())) {
     const full = join(e.parentPath, e.name);
     files.set(relative(dir, full), await readFile(full, "utf8"));
   }
@@ -88,13 +90,18 @@ function recording(host: ProviderHost, transcript: string[]): ProviderHost {
 
 /**
  * Registers `beforeAll`/`afterAll` hooks running one emulator (plain HTTP, port 0) and one
- * configured dynamic-provider host for the calling test file; credentials reach the host only
+ * configured dynamic-provider host for the calling test file, and an `afterEach` hook that clears
+ * faults, restores the data dir and resets the call counters; credentials reach the host only
  * through `configure` (stack config), never through its environment.
  */
 export function useE2e(options: EmulatorOptions = {}): E2eFixture {
   let env: E2eEnv | undefined;
   const providers = new Map<ResourceKind, string>();
   beforeAll(async () => {
+    // the serialized shim requires the installed package, whose `./provider` export is the build output
+    await access(join(__dirname, "..", "..", "dist", "provider", "resources", "index.js")).catch(() => {
+      throw new Error("e2e tests load the built provider (dist/): run `npm run build` first");
+    });
     const emu = await startEmulator({ http: true, ...options });
     const logs: LogEntry[] = [];
     const transcript: string[] = [];
@@ -117,7 +124,13 @@ export function useE2e(options: EmulatorOptions = {}): E2eFixture {
       await emu.stop();
       throw e;
     }
-    env = { emu, host, apiToken, logs, transcript };
+    env = { emu, host, apiToken, logs, transcript, initialFiles: await snapshotFiles(emu.dataDir) };
+  });
+  afterEach(async () => {
+    if (!env) return;
+    env.emu.faults.clear();
+    await restoreFiles(env.emu, env.initialFiles);
+    env.emu.calls.reset();
   });
   afterAll(async () => {
     await env?.host.close();

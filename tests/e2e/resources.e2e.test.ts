@@ -1,7 +1,7 @@
 import { unknownValue } from "../../provider/runner/props";
 import { ProviderCallError } from "../../provider/runner/provider-host";
 import { LIFECYCLE_CASES } from "./cases";
-import { type FileSnapshot, restoreFiles, snapshotFiles, urnOf, useE2e, withProvider } from "./harness";
+import { snapshotFiles, urnOf, useE2e, withProvider } from "./harness";
 import { bare, runLifecycle } from "./lifecycle";
 
 const fx = useE2e({
@@ -19,17 +19,6 @@ const fx = useE2e({
     ],
     vnets: [{ vnet: "v1", zone: "z1" }],
   },
-});
-
-let initial: FileSnapshot = new Map();
-beforeAll(async () => {
-  initial = await snapshotFiles(fx.env().emu.dataDir);
-});
-afterEach(async () => {
-  const { emu } = fx.env();
-  emu.faults.clear();
-  await restoreFiles(emu, initial);
-  emu.calls.reset();
 });
 
 describe("every resource through the dynamic-provider host", () => {
