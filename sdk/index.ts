@@ -10,6 +10,7 @@ export { IpSet, type IpSetArgs, type IpSetEntryArgs } from "./ipset";
 export {
   ClusterFirewallOptions,
   type ClusterFirewallOptionsArgs,
+  type ConntrackHelper,
   GuestFirewallOptions,
   type GuestFirewallOptionsArgs,
   NodeFirewallOptions,

@@ -3,6 +3,9 @@ import type { LogLevel } from "./rule";
 import type { CommonArgs } from "./scope";
 import { adopt, dynamicArgs } from "./shim";
 
+/** Protocols Proxmox can load a conntrack helper for (node option `nf_conntrack_helpers`). */
+export type ConntrackHelper = "amanda" | "ftp" | "irc" | "netbios-ns" | "pptp" | "sane" | "sip" | "snmp" | "tftp";
+
 /** A default policy: what happens to a packet no rule matched. */
 export type Policy = "ACCEPT" | "REJECT" | "DROP";
 
@@ -109,7 +112,7 @@ export interface NodeFirewallOptionsArgs extends CommonArgs {
    *
    * @default [] (none)
    */
-  readonly nfConntrackHelpers?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly nfConntrackHelpers?: pulumi.Input<pulumi.Input<ConntrackHelper>[]>;
   /** Maximum tracked connections (at least 32768). Proxmox field `nf_conntrack_max`. @default 262144 */
   readonly nfConntrackMax?: pulumi.Input<number>;
   /**

@@ -22,7 +22,7 @@ const int = (min: number | undefined, max: number | undefined, doc: string) => {
 
 /** `log_ratelimit` of the cluster: log rate limiting. */
 export const logRatelimitSchema = z.strictObject({
-  enable: z.boolean().describe("Enable log rate limiting. Sub-key `enable`. @default true"),
+  enable: z.boolean().default(true).describe("Enable log rate limiting. Sub-key `enable`. @default true"),
   rate: z
     .string()
     .regex(/^[1-9][0-9]*\/(second|minute|hour|day)$/, { error: "must look like 1/second (N/second|minute|hour|day)" })
@@ -184,7 +184,7 @@ export function optionsToWire(kind: OptionsScopeKind, input: AnyOptionsInput): R
     const name = optionWireName(key);
     if (typeof value === "boolean") wire[name] = value ? 1 : 0;
     else if (Array.isArray(value)) wire[name] = value.join(",");
-    else if (typeof value === "object") wire[name] = encodeLogRatelimit(value);
+    else if (typeof value === "object") wire[name] = encodeLogRatelimit({ ...value, enable: value.enable ?? true });
     else wire[name] = value;
   }
   return sortKeys(wire);
