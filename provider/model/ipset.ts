@@ -132,10 +132,12 @@ export function canonicalIpSet(fields: IpSetFields): IpSetFields {
 /** Validates a user IPSet; on success returns its canonical wire form. Duplicate members (after normalisation) are issues. */
 export function validateIpSet(input: unknown): Validation<IpSetFields> {
   const parsed = ipSetSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
-  const issues: Issue[] = [];
+  // Entries are checked even when the name or comment is bad, so one preview reports every problem.
+  const rawEntries = (input as { entries?: unknown } | null)?.entries;
+  const entries = parsed.success ? parsed.data.entries : z.array(ipSetEntrySchema).safeParse(rawEntries ?? []).data;
+  const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
   const seen = new Map<string, number>();
-  for (const [index, entry] of parsed.data.entries.entries()) {
+  for (const [index, entry] of (entries ?? []).entries()) {
     const path = joinPath(joinPath("entries", index), "cidr");
     const reason = checkIpSetCidr(entry.cidr);
     if (reason) {
@@ -148,7 +150,7 @@ export function validateIpSet(input: unknown): Validation<IpSetFields> {
       issues.push({ path, reason: `${quote(entry.cidr)} duplicates entries[${first}] (both are ${canonical})` });
     else seen.set(canonical, index);
   }
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   return { ok: true, value: canonicalIpSet(ipSetToWire(parsed.data)) };
 }
 

@@ -81,6 +81,12 @@ describe("IpSet provider", () => {
     expect(r.failures?.map((f) => f.property)).toEqual(["name"]);
   });
 
+  it("fails check naming both a bad name and a bad entry", async () => {
+    const p = await providerFor("IpSet", emu.handle());
+    const r = await p.check({}, { name: "MySet", entries: ["0.0.0.0/0"] });
+    expect(r.failures?.map((f) => f.property)).toEqual(["name", "entries[0].cidr"]);
+  });
+
   it("fails check on a zero prefix entry", async () => {
     const p = await providerFor("IpSet", emu.handle());
     const r = await p.check({}, { name: "myset", entries: ["10.0.0.1", "0.0.0.0/0"] });
