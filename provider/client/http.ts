@@ -56,7 +56,13 @@ const envelopeSchema = z.object({
 const ticketSchema = z.object({ ticket: z.string().min(1), CSRFPreventionToken: z.string().min(1) });
 
 const DIGEST_MISMATCH = "detected modified configuration - file changed by other user? Try again.";
-const NOT_FOUND_MESSAGES = [/^no such IPSet '/, /^no rule at position \d+/, /^no such security group '/];
+const NOT_FOUND_MESSAGES = [
+  /^no such IPSet '/,
+  /^no rule at position \d+/,
+  /^no such security group '/,
+  // a guest config read (`/nodes/{node}/qemu/{vmid}/config`) for a guest that is not on that node
+  /^Configuration file '[^']+' does not exist/,
+];
 const LOCK_TIMEOUT_MESSAGES = [/got lock request timeout/, /can't lock file/];
 /** Proxmox's crash on `/rules/{pos}` when the scope's `.fw` file does not exist (OBSERVED.md §c). */
 const MISSING_FILE_CRASH = /^Can't use an undefined value as an ARRAY reference/;

@@ -51,6 +51,13 @@ const cases: Case[] = [
     message: "rules of cluster/group/web: no such security group 'web'",
   },
   {
+    name: "guest config of a guest that is not on the node",
+    reply: { status: 500, message: "Configuration file 'nodes/pve1/qemu-server/555.conf' does not exist\n" },
+    call: (api) => api.getGuestConfig("pve1", "qemu", 555),
+    code: "FW_NOT_FOUND",
+    message: "config of qemu/pve1/555: Configuration file 'nodes/pve1/qemu-server/555.conf' does not exist",
+  },
+  {
     name: "no such alias (400 on name)",
     reply: { status: 400, message: PARAM_FAILED, errors: { name: "no such alias" } },
     call: (api) => api.getAlias(CLUSTER, "office"),
