@@ -29,7 +29,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Expect<T extends true> = T;
 type Options<T> = Omit<pulumi.Unwrap<T>, "scope" | "cluster">;
 
-export type Ties = [
+type Ties = [
   Expect<Same<pulumi.Unwrap<RuleArgs>, RuleInput>>,
   Expect<Same<pulumi.Unwrap<FirewallScopeArgs>, ScopeArgs>>,
   Expect<Same<pulumi.Unwrap<IpSetEntryArgs>, z.input<typeof ipSetEntrySchema>>>,
@@ -46,6 +46,8 @@ export type Ties = [
 
 describe("sdk args", () => {
   it("accept plain values where the schemas do (the type ties above are checked at build time)", () => {
+    const ties: Ties["length"] = 10;
+    expect(ties).toBe(10);
     const rule: RuleArgs = { action: "ACCEPT", macro: "SSH", dport: 22, enable: true };
     const input: RuleInput = rule as pulumi.Unwrap<RuleArgs>;
     expect(input.action).toBe("ACCEPT");
