@@ -12,7 +12,7 @@ import {
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import { planOptions } from "../plan/options";
 import { MAX_REPLANS } from "./apply-rules";
-import { containsUnknown, type KindImpl, type Props } from "./framework";
+import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
 /** Props that are not options: the scope, the cluster selector and outputs. */
@@ -91,6 +91,13 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
 
   const desiredOf = (props: Props) => canonicalOptions(kind, optionsToWire(kind, optionFields(props)));
 
+  /** Create and update are the same: make the scope's options equal the props' (authoritative). */
+  const apply = async (ctx: KindContext, props: Props) => {
+    const scope = propsScope(props);
+    const applied = await applyOptions(ctx.api, kind, scope, desiredOf(props));
+    return state(ctx.api, scope, applied.options, applied.digest);
+  };
+
   return {
     compared: ["scope", ...fields],
 
@@ -115,11 +122,7 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
     replaces: scopeReplaces,
     deleteBeforeReplace: () => false,
 
-    async create(ctx, inputs) {
-      const scope = propsScope(inputs);
-      const applied = await applyOptions(ctx.api, kind, scope, desiredOf(inputs));
-      return state(ctx.api, scope, applied.options, applied.digest);
-    },
+    create: apply,
 
     async read(ctx, id, props) {
       const scope = props?.["scope"] !== undefined ? propsScope(props) : parseScopeId(id);
@@ -129,11 +132,7 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
       return { props: out, inputs: { scope: scopeArgsOf(scope), ...optionsFromWire(kind, current.options) } };
     },
 
-    async update(ctx, _id, _olds, news) {
-      const scope = propsScope(news);
-      const applied = await applyOptions(ctx.api, kind, scope, desiredOf(news));
-      return state(ctx.api, scope, applied.options, applied.digest);
-    },
+    update: (ctx, _id, _olds, news) => apply(ctx, news),
 
     async delete(ctx, _id, olds) {
       await applyOptions(ctx.api, kind, propsScope(olds), {});

@@ -73,6 +73,12 @@ export async function applyRules(api: FirewallApi, scope: Scope, desired: readon
   return { rules: ruleStates(applied.rules), digest: applied.digest ?? "" };
 }
 
+/** Create and update are the same: make the scope's list equal the props' rules (authoritative). */
+async function applyList(ctx: KindContext, props: Props): Promise<Props> {
+  const scope = propsScope(props);
+  return { scope: scopeArgsOf(scope), ...(await applyRules(ctx.api, scope, rulesOf(props))) };
+}
+
 /**
  * The complete, ordered rule list of one scope (`FirewallRules`). Authoritative: rules on the
  * server that are not declared are removed; deleting the resource empties the list.
@@ -93,10 +99,7 @@ export const rulesKind: KindImpl = {
   replaces: scopeReplaces,
   deleteBeforeReplace: () => false,
 
-  async create(ctx, inputs) {
-    const scope = propsScope(inputs);
-    return { scope: scopeArgsOf(scope), ...(await applyRules(ctx.api, scope, rulesOf(inputs))) };
-  },
+  create: applyList,
 
   async read(ctx: KindContext, id: string, props?: Props) {
     const scope = props?.["scope"] !== undefined ? propsScope(props) : parseScopeId(id);
@@ -109,10 +112,7 @@ export const rulesKind: KindImpl = {
     };
   },
 
-  async update(ctx, _id, _olds, news) {
-    const scope = propsScope(news);
-    return { scope: scopeArgsOf(scope), ...(await applyRules(ctx.api, scope, rulesOf(news))) };
-  },
+  update: (ctx, _id, _olds, news) => applyList(ctx, news),
 
   async delete(ctx, _id, olds) {
     await applyRules(ctx.api, propsScope(olds), []);
