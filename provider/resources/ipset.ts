@@ -52,10 +52,14 @@ export async function applyIpSetEntries(
     const predict = guarded * (current.entries.length + ops.length) <= DIGEST_BUDGET;
     const state = new Map(current.entries.map((e) => [e.cidr, e]));
     let written = 0;
+    const digestFor = (op: IpSetOp): string | undefined => {
+      if (op.kind === "addEntry") return undefined; // an entry POST takes no digest
+      if (written === 0) return current.digest; // the set as read, in file order
+      return predict ? entriesDigest([...state.values()]) : undefined; // every save sorts by cidr
+    };
     try {
       for (const op of ops) {
-        // Before our first write the set is as read (in file order); every save sorts it by cidr.
-        const digest = written === 0 ? current.digest : predict ? entriesDigest([...state.values()]) : undefined;
+        const digest = digestFor(op);
         await sendEntryOp(api, scope, name, op, digest);
         written++;
         writes++;
