@@ -12,7 +12,8 @@ export function quickstartDir(): string {
   return join(packageRoot(), "examples", "quickstart");
 }
 
-const TOPOLOGY = {
+/** One node and VM 100 with a firewalled NIC: what the examples' defaults (`node`, `vmid`) expect. */
+export const EXAMPLES_TOPOLOGY = {
   nodes: ["pve1"],
   guests: [
     {
@@ -49,7 +50,7 @@ async function guiEdit(emu: EmulatorHandle, method: "PUT" | "DELETE", path: stri
  */
 export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
   const stateDir = await mkdtemp(join(tmpdir(), "pve-firewall-demo-"));
-  const emu = await startEmulator({ http: true, topology: TOPOLOGY });
+  const emu = await startEmulator({ http: true, topology: EXAMPLES_TOPOLOGY });
   const saved = { endpoint: process.env["PROXMOX_VE_ENDPOINT"], token: process.env["PROXMOX_VE_API_TOKEN"] };
   const token = emu.tokens[0]!;
   process.env["PROXMOX_VE_ENDPOINT"] = emu.endpoint;

@@ -11,25 +11,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { EmulatorHandle } from "../../emulator/index";
+import { EXAMPLES_TOPOLOGY } from "../../provider/cli/demo";
 import { exitChanges } from "../../provider/runner/cli";
 import { type EmulatorFixture, useEmulator } from "../helpers/emulator";
 
 const repoRoot = join(__dirname, "..", "..");
 const bin = join(repoRoot, "dist", "provider", "cli", "main.js");
-
-/** One node and VM 100 with a firewalled NIC: what the examples' defaults (`node`, `vmid`) expect. */
-const topology = {
-  nodes: ["pve1"],
-  guests: [
-    {
-      vmid: 100,
-      node: "pve1",
-      type: "qemu" as const,
-      name: "web",
-      nics: { net0: "virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1" },
-    },
-  ],
-};
 
 /** Per-example limit: six runs of about 5 s each (measured ~30 s on 2 cores), room for a busy machine. */
 const smallExampleTimeoutMs = 180_000;
@@ -203,7 +190,7 @@ beforeAll(() => {
 });
 
 describe("examples/quickstart", () => {
-  const fixture = useEmulator({ topology });
+  const fixture = useEmulator({ topology: EXAMPLES_TOPOLOGY });
 
   it(
     "applies, detects a guest policy changed in the GUI, repairs it and destroys cleanly",
@@ -227,7 +214,7 @@ describe("examples/quickstart", () => {
 });
 
 describe("examples/datacenter-baseline", () => {
-  const fixture = useEmulator({ topology });
+  const fixture = useEmulator({ topology: EXAMPLES_TOPOLOGY });
 
   it(
     "applies the dev stack config, detects a node option switched off in the GUI and repairs it",
@@ -251,7 +238,7 @@ describe("examples/datacenter-baseline", () => {
 });
 
 describe("examples/web-server-vm", () => {
-  const fixture = useEmulator({ topology });
+  const fixture = useEmulator({ topology: EXAMPLES_TOPOLOGY });
 
   it(
     "applies, detects a rule added to the security group in the GUI and removes it again",
@@ -277,7 +264,7 @@ describe("examples/web-server-vm", () => {
 });
 
 describe("examples/drift-check", () => {
-  const fixture = useEmulator({ topology });
+  const fixture = useEmulator({ topology: EXAMPLES_TOPOLOGY });
 
   it(
     "fails the drift check without writing when a rule is disabled in the GUI, and passes after up",
@@ -296,7 +283,7 @@ describe("examples/drift-check", () => {
 });
 
 describe("examples/blocklist", () => {
-  const fixture = useEmulator({ topology });
+  const fixture = useEmulator({ topology: EXAMPLES_TOPOLOGY });
 
   it(
     "applies 10,000 entries, detects one deleted in the GUI and re-adds only that one",
