@@ -33,7 +33,7 @@ export type AliasVersionLookup = (ref: string) => 4 | 6 | undefined;
 export type IpVersion = 4 | 6 | "unknown" | undefined;
 
 /** An address spec that names an alias (`office`, `dc/office`, `guest/office`), not an address or IPSet. */
-function isAliasRef(spec: string): boolean {
+export function isAliasRef(spec: string): boolean {
   return /^(dc\/|guest\/)?[A-Za-z][A-Za-z0-9_-]+$/.test(spec);
 }
 

@@ -68,7 +68,7 @@ export async function guestEnforcement(api: FirewallApi, scope: Extract<Scope, {
     else if (!nics.some(([, v]) => /(^|,)firewall=1(,|$)/.test(String(v))))
       reasons.push("no network interface has firewall=1");
   } catch (e) {
-    if (!hasCode(e, "FW_NOT_FOUND") && !hasCode(e, "FW_API")) throw e;
+    if (!hasCode(e, "FW_NOT_FOUND")) throw e;
     reasons.push(`guest ${scope.guestType}/${scope.vmid} not found on node ${scope.node}`);
   }
   return { enforced: reasons.length === 0, enforcementReasons: reasons };

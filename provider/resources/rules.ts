@@ -4,7 +4,7 @@ import { canonicalRule, type RuleInput, ruleFromWire, ruleToWire, validateRule }
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import type { RuleFields } from "../model/wire";
 import { applyRuleList, storedRule } from "./apply-rules";
-import type { AliasVersionLookup } from "./digest";
+import { type AliasVersionLookup, isAliasRef } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
@@ -50,10 +50,7 @@ export async function aliasVersions(
   scope: Scope,
   rules: readonly RuleFields[],
 ): Promise<AliasVersionLookup> {
-  const refs = rules
-    .flatMap((r) => [r.source, r.dest])
-    .filter((s): s is string => !!s && /^(dc\/|guest\/)?[A-Za-z][\w-]+$/.test(s));
-  if (refs.length === 0) return () => undefined;
+  if (!rules.some((r) => [r.source, r.dest].some((s) => s !== undefined && isAliasRef(s)))) return () => undefined;
   const versionMap = async (s: Scope) =>
     new Map((await api.listAliases(s)).map((a) => [a.name.toLowerCase(), a.ipversion === 6 ? 6 : (4 as 4 | 6)]));
   const cluster = await versionMap({ kind: "cluster" });

@@ -1,6 +1,6 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
-import type { Issue } from "../model/common";
+import { canonicalComment, type Issue } from "../model/common";
 import { canonicalGroup, validateGroup } from "../model/group";
 import type { Scope } from "../model/scope";
 import { applyRuleList, MAX_REPLANS, storedRule } from "./apply-rules";
@@ -56,7 +56,7 @@ export const securityGroupKind: KindImpl = {
       group: /^[a-z][a-z0-9_-]{1,17}$/.test(name) ? name : "unknown",
     });
     issues.push(...rules.issues);
-    const comment = typeof news["comment"] === "string" ? news["comment"].trim() || undefined : news["comment"];
+    const comment = typeof news["comment"] === "string" ? canonicalComment(news["comment"]) : news["comment"];
     return { inputs: { ...news, comment, rules: rules.rules }, issues };
   },
 
