@@ -140,8 +140,8 @@ async function execute(
       outputs = {};
     } else if (command !== "refresh") {
       const run = await deployProgram(dir, project, stack, cfg, state, ctx(!dryRun), dryRun, onLog, say);
-      steps = command === "up" && o.refresh ? [...steps.filter((s) => s.op === "refresh"), ...run.steps] : run.steps;
-      if (command === "preview" && o.refresh) steps = [...run.steps];
+      // `up --refresh` also reports the drift it read; a preview shows drift as the updates it plans.
+      steps = [...(command === "up" ? steps.filter((s) => s.op === "refresh") : []), ...run.steps];
       outputs = run.outputs;
       failed = run.failed;
     }
