@@ -22,7 +22,7 @@ import {
 } from "./common";
 import { ICMP_TYPES, ICMPV6_TYPES, isIcmpProtoName, isProtocolSpec, lookupMacro, portProtocol } from "./pve-tables";
 import { allowedRuleTypes, type Scope } from "./scope";
-import type { RuleFields } from "./wire";
+import { RULE_FIELD_NAMES, type RuleFields } from "./wire";
 
 /** Schema of one rule as the user declares it (camelCase, booleans, numbers allowed for ports). */
 export const ruleSchema = z.object({
@@ -106,21 +106,6 @@ export type Rule = z.output<typeof ruleSchema>;
 /** Input field names (camelCase) of each wire field, for issue paths. */
 const INPUT_NAME: Readonly<Record<string, string>> = { "icmp-type": "icmpType" };
 const GROUP_DROPPED = ["macro", "proto", "source", "dest", "dport", "sport", "log", "icmp-type"] as const;
-const FIELD_ORDER = [
-  "type",
-  "action",
-  "enable",
-  "macro",
-  "iface",
-  "source",
-  "dest",
-  "proto",
-  "dport",
-  "sport",
-  "log",
-  "icmp-type",
-  "comment",
-] as const;
 
 /** Converts a user rule to Proxmox's wire fields (defaults applied: type `in`, enable 1). */
 export function ruleToWire(input: RuleInput): RuleFields {
@@ -203,7 +188,7 @@ function blank(value: string | undefined): string | undefined {
 
 function ordered(fields: RuleFields): RuleFields {
   const out: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER) if (fields[key] !== undefined) out[key] = fields[key];
+  for (const key of RULE_FIELD_NAMES) if (fields[key] !== undefined) out[key] = fields[key];
   return out as RuleFields;
 }
 

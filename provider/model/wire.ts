@@ -39,6 +39,9 @@ export const ruleFieldsSchema = z.object({
 });
 export type RuleFields = z.output<typeof ruleFieldsSchema>;
 
+/** Every stored rule field, in one fixed order (the schema's): for canonical objects, keys and diffs. */
+export const RULE_FIELD_NAMES: readonly (keyof RuleFields)[] = ruleFieldsSchema.keyof().options;
+
 /** One element of `GET .../rules` (list) or `GET .../rules/{pos}` (where `pos` is a string). */
 export const wireRuleSchema = ruleFieldsSchema.extend({
   pos: num,

@@ -1,4 +1,4 @@
-import type { RuleFields } from "../model/wire";
+import { RULE_FIELD_NAMES, type RuleFields } from "../model/wire";
 import type { RuleField } from "./ops";
 
 /**
@@ -7,21 +7,7 @@ import type { RuleField } from "./ops";
  */
 
 /** Every rule field, in a fixed order (used for keys and diffs). */
-export const RULE_FIELDS: readonly RuleField[] = [
-  "type",
-  "action",
-  "enable",
-  "macro",
-  "proto",
-  "source",
-  "dest",
-  "sport",
-  "dport",
-  "iface",
-  "log",
-  "icmp-type",
-  "comment",
-];
+export const RULE_FIELDS: readonly RuleField[] = RULE_FIELD_NAMES;
 
 /** Fields that do not change which packets a rule matches or what it does with them. */
 const COSMETIC_FIELDS: ReadonlySet<RuleField> = new Set<RuleField>(["enable", "comment", "log"]);
