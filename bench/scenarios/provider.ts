@@ -121,7 +121,7 @@ async function runRules(emu: EmulatorHandle, n: number): Promise<BenchResult[]> 
   const rows: BenchResult[] = [];
   for (const edit of ruleEdits(base)) {
     const created = await p.create((await p.check({}, { scope, rules: base })).inputs);
-    const news = await p.check({}, { scope, rules: edit.rules });
+    const news = await p.check(created.outs, { scope, rules: edit.rules });
     if (news.failures?.length) throw new Error(`provider ${edit.name}: check failed: ${JSON.stringify(news.failures)}`);
     const m = await measured(emu, () => p.update(created.id, created.outs, news.inputs));
     rows.push(
@@ -161,12 +161,12 @@ async function runIpSet(emu: EmulatorHandle, n: number): Promise<BenchResult[]> 
   const entries = adoptedInputs["entries"] as Props[];
   if (entries.length !== n) throw new Error(`provider ipset: adopted ${entries.length} of ${n} entries`);
 
-  const added = await p.check({}, { ...adoptedInputs, entries: [...entries, "192.0.2.0/24"] });
+  const added = await p.check(adoptedInputs, { ...adoptedInputs, entries: [...entries, "192.0.2.0/24"] });
   const add = await measured(emu, () => p.update(id, adopted.props as Props, added.inputs));
   const changedEntries = (added.inputs["entries"] as Props[]).map((e, i) =>
     i === Math.floor(n / 2) ? { ...e, comment: "changed" } : e,
   );
-  const changed = await p.check({}, { ...added.inputs, entries: changedEntries });
+  const changed = await p.check(added.inputs, { ...added.inputs, entries: changedEntries });
   const change = await measured(emu, () => p.update(id, add.result.outs ?? {}, changed.inputs));
   const refresh = await measured(emu, () => p.read(id, change.result.outs));
   await p.delete(id, change.result.outs ?? {});
