@@ -123,6 +123,34 @@ export class LockoutRefusedError extends FirewallError {
 }
 
 /**
+ * A create refused to take over an object it did not make: the target already exists (or, for rules,
+ * the scope's list is not empty; for options, an option is set) and `adopt` is not `true`, or it is
+ * half-made by another resource. Thrown before any write, so nothing was changed, and never recorded
+ * as a partially created resource (that would make a later `destroy` delete someone else's object).
+ */
+export class TakeoverRefusedError extends FirewallError {
+  readonly code: ErrorCode = "FW_TAKEOVER_REFUSED";
+}
+
+/**
+ * A rule names a security group, alias or IPSet that does not exist where Proxmox looks for it when
+ * it generates the ruleset (Proxmox would silently skip the rule, or apply nothing for a `GROUP`).
+ * Thrown before the first write of the resource, so nothing was changed.
+ */
+export class MissingReferenceError extends FirewallError {
+  readonly code: ErrorCode = "FW_MISSING_REFERENCE";
+}
+
+/**
+ * A write failed after earlier writes of the same operation succeeded, and the object could not be
+ * recorded as partially applied (a delete, or the object could not be read back). The message says
+ * what was already changed.
+ */
+export class ApplyFailedError extends FirewallError {
+  readonly code: ErrorCode = "FW_APPLY_FAILED";
+}
+
+/**
  * An apply failed part-way. `properties` is what is really on the server now, so Pulumi records
  * a partially applied resource and the next `up` finishes the job without duplicates.
  */

@@ -56,4 +56,23 @@ export interface CommonArgs {
    * `PROXMOX_VE_*` environment variables
    */
   readonly cluster?: pulumi.Input<string>;
+  /**
+   * Take over the object if it already exists, instead of refusing to create it.
+   *
+   * Without it (the default), creating the resource fails before any write when its target
+   * already exists: an alias, IPSet or security group of that name, a scope's rule list that is not
+   * empty, or options of which any is set. The error lists what exists, and `preview` shows the
+   * same failure. With `adopt: true` the create takes the object over: when it already equals the
+   * declaration nothing is written; otherwise it is reconciled like an update, with the same
+   * minimal, order-safe writes, and the provider first reports every change it will make (each rule
+   * it will remove, with its content) as a message of `preview` and `up`.
+   *
+   * Only the create reads it: changing it later changes nothing. A create interrupted part-way
+   * (`kill -9`, a lost connection) is finished by the next `up` without `adopt`, because the
+   * half-made object carries this resource's ownership mark; see the README ("Adoption and crash
+   * recovery") for the one window no provider can close.
+   *
+   * @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
 }

@@ -1,4 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 
 /** Every resource kind the provider implements; also the `type` part of the type token. */
 export type ResourceKind =
@@ -59,8 +60,21 @@ export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvide
 }
 
 /**
+ * The ownership ID of resource `name` of `kind` in `project`/`stack`: the first 16 hex characters of
+ * sha256(`<project>/<stack>/<type token>/<name>`). Deterministic, so a later `up` of the same stack
+ * recognises an object its interrupted create left half-made, and different for every stack and
+ * resource (two resources of one kind and name under different parents share it).
+ */
+export function ownerId(project: string, stack: string, kind: ResourceKind, name: string): string {
+  const token = `pulumi-nodejs:dynamic/${TYPE_MODULE}:${kind}`;
+  return createHash("sha256").update(`${project}/${stack}/${token}/${name}`).digest("hex").slice(0, 16);
+}
+
+/**
  * The constructor arguments of `pulumi.dynamic.Resource` for one of our resources. `props` holds the
- * user's args plus every output-only property set to `undefined` (Pulumi's convention).
+ * user's args plus every output-only property set to `undefined` (Pulumi's convention), and the
+ * hidden input `__owner` ({@link ownerId}), which the provider uses to mark what a create has half made
+ * (a dynamic provider never sees the URN).
  */
 export function dynamicArgs(
   kind: ResourceKind,
@@ -68,7 +82,8 @@ export function dynamicArgs(
   props: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions | undefined,
 ): [pulumi.dynamic.ResourceProvider, string, pulumi.Inputs, pulumi.CustomResourceOptions | undefined, string, string] {
-  return [providerShim(kind), name, props, opts, TYPE_MODULE, kind];
+  const __owner = ownerId(pulumi.getProject(), pulumi.getStack(), kind, name);
+  return [providerShim(kind), name, { ...props, __owner }, opts, TYPE_MODULE, kind];
 }
 
 /**

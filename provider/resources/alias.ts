@@ -3,8 +3,9 @@ import { hasCode, InputError } from "../errors";
 import { aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
 import type { Issue } from "../model/common";
 import { type Scope, scopeId } from "../model/scope";
+import type { AliasFields } from "../model/wire";
 import { MAX_REPLANS } from "./apply-rules";
-import { containsUnknown, type KindImpl, type Props } from "./framework";
+import { containsUnknown, type KindContext, type KindImpl, type Props, sameValue } from "./framework";
 import { objectId, parseObjectId } from "./object-id";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
@@ -31,12 +32,41 @@ function desiredOf(props: Props) {
   return result.value;
 }
 
+/** `office = 192.0.2.0/24 # comment`. */
+function aliasLine(alias: AliasFields): string {
+  return `${alias.name} = ${alias.cidr}${alias.comment ? ` # ${alias.comment}` : ""}`;
+}
+
+/**
+ * Replaces the alias now named `from` (any case) with `alias`, guarded by the list digest and
+ * re-read on a concurrent edit. No write when it already equals `alias`.
+ */
+async function putAlias(ctx: KindContext, scope: Scope, from: string, alias: AliasFields): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await findAlias(ctx.api, scope, from);
+    if (!current) throw new InputError("name", `alias '${from}' no longer exists in ${scopeId(scope)}; run a refresh`);
+    if (sameValue(current.alias, alias)) return;
+    try {
+      // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
+      // stores the name in the case of the URL, so a case-only rename is this same call.
+      if (attempt === 1) ctx.journal.expect(1);
+      await ctx.journal.write(`updated alias ${alias.name}`, () =>
+        ctx.api.updateAlias(scope, alias.name, { cidr: alias.cidr, comment: alias.comment ?? "" }, current.digest),
+      );
+      return;
+    } catch (e) {
+      if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
+    }
+  }
+}
+
 /**
  * An IP alias (`Alias`). A name change (other than its case) or a scope change is a
  * create-before-delete replacement, because Proxmox does not rewrite rule references on rename:
  * the new alias exists before rules referencing it (through `ref`) are updated.
  */
 export const aliasKind: KindImpl = {
+  noun: "alias",
   compared: ["scope", "name", "cidr", "comment"],
 
   check(news) {
@@ -61,15 +91,32 @@ export const aliasKind: KindImpl = {
   },
   deleteBeforeReplace: () => false,
 
-  async create(ctx, inputs) {
+  async survey(ctx, inputs) {
     const scope = propsScope(inputs);
     const alias = desiredOf(inputs);
-    if (await findAlias(ctx.api, scope, alias.name))
-      throw new InputError(
-        "name",
-        `alias '${alias.name}' already exists in ${scopeId(scope)}; adopt it with Alias.get(name, "${objectId(scope, "alias", alias.name)}") or import it`,
-      );
-    await ctx.api.createAlias(scope, alias);
+    const found = await findAlias(ctx.api, scope, alias.name);
+    if (!found) return undefined;
+    const equal = sameValue(found.alias, alias);
+    return {
+      headline: `alias '${found.alias.name}' already exists in ${scopeId(scope)}`,
+      items: [aliasLine(found.alias)],
+      mark: undefined,
+      equal,
+      subset: false,
+      changes: equal ? [] : [`update alias: ${aliasLine(found.alias)} => ${aliasLine(alias)}`],
+    };
+  },
+
+  /** One POST; an adopted alias is updated in place when it differs (one PUT), else left alone. */
+  async create(ctx, inputs, intent) {
+    const scope = propsScope(inputs);
+    const alias = desiredOf(inputs);
+    const found = intent.mode === "adopt" ? await findAlias(ctx.api, scope, alias.name) : undefined;
+    if (found) await putAlias(ctx, scope, found.alias.name, alias);
+    else {
+      ctx.journal.expect(1);
+      await ctx.journal.write(`created alias ${alias.name}`, () => ctx.api.createAlias(scope, alias));
+    }
     return (await readAlias(ctx.api, scope, alias.name)) ?? {};
   },
 
@@ -87,31 +134,13 @@ export const aliasKind: KindImpl = {
   async update(ctx, _id, olds, news) {
     const scope = propsScope(news);
     const alias = desiredOf(news);
-    for (let attempt = 1; ; attempt++) {
-      const current = await findAlias(ctx.api, scope, String(olds["name"]));
-      if (!current)
-        throw new InputError(
-          "name",
-          `alias '${String(olds["name"])}' no longer exists in ${scopeId(scope)}; run a refresh`,
-        );
-      try {
-        // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
-        // stores the name in the case of the URL, so a case-only rename is this same call.
-        await ctx.api.updateAlias(
-          scope,
-          alias.name,
-          { cidr: alias.cidr, comment: alias.comment ?? "" },
-          current.digest,
-        );
-        break;
-      } catch (e) {
-        if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
-      }
-    }
+    await putAlias(ctx, scope, String(olds["name"]), alias);
     return (await readAlias(ctx.api, scope, alias.name)) ?? {};
   },
 
   async delete(ctx, _id, olds) {
-    await ctx.api.deleteAlias(propsScope(olds), String(olds["name"]));
+    const name = String(olds["name"]);
+    ctx.journal.expect(1);
+    await ctx.journal.write(`deleted alias ${name}`, () => ctx.api.deleteAlias(propsScope(olds), name));
   },
 };

@@ -6,7 +6,9 @@ import { scopeId } from "../model/scope";
 import type { RuleFields, WireParams, WireRule } from "../model/wire";
 import type { RuleOp } from "../plan/ops";
 import { planRules, simulateRuleOps } from "../plan/rules";
+import { ruleOpDone } from "./describe";
 import { type AliasVersionLookup, listDigest, predictIpVersion } from "./digest";
+import { WriteJournal } from "./journal";
 
 /** How often a rule list is re-read and re-planned after a digest mismatch before giving up. */
 export const MAX_REPLANS = 3;
@@ -56,6 +58,23 @@ async function send(api: FirewallApi, scope: Scope, op: RuleOp, digest: string |
   }
 }
 
+/** Options of {@link applyRuleList}. */
+export interface ApplyRuleListOptions {
+  /**
+   * Records every write in user terms (for failure messages).
+   *
+   * @default - a private journal
+   */
+  readonly journal?: WriteJournal;
+  /**
+   * Rewrites each plan before it is sent (the ownership mark of a create, see `rule-marks.ts`);
+   * the executor then predicts digests from the rewritten plan.
+   *
+   * @default - the planner's ops as they are
+   */
+  readonly shape?: (current: readonly RuleFields[], ops: RuleOp[]) => RuleOp[];
+}
+
 /** Result of {@link applyRuleList}: the list as read back, and how many writes it took. */
 export interface AppliedRules {
   readonly rules: RuleFields[];
@@ -76,21 +95,29 @@ export async function applyRuleList(
   scope: Scope,
   desired: readonly RuleFields[],
   aliasVersion: AliasVersionLookup,
+  options: ApplyRuleListOptions = {},
 ): Promise<AppliedRules> {
+  const journal = options.journal ?? new WriteJournal();
   let writes = 0;
   for (let attempt = 0; ; attempt++) {
     let state = await readList(api, scope);
-    const ops = planRules(state.rules, desired);
+    const planned = planRules(state.rules, desired);
+    const ops = options.shape ? options.shape(state.rules, planned) : planned;
     if (ops.length === 0) return { rules: state.rules, digest: state.digest, writes };
+    journal.expect(ops.length);
+    let sent = 0;
     try {
       for (const [i, op] of ops.entries()) {
         // The first write carries the digest as read; later ones the digest predicted for that moment.
-        await send(api, scope, op, i === 0 ? state.digest : predictDigest(state.rules, state.versions));
+        const digest = i === 0 ? state.digest : predictDigest(state.rules, state.versions);
+        await journal.write(ruleOpDone(op, state.rules.length), () => send(api, scope, op, digest));
+        sent++;
         writes++;
         state = await advance(api, scope, state, op, aliasVersion);
       }
     } catch (e) {
       if (!hasCode(e, "FW_DIGEST_MISMATCH")) throw e;
+      journal.withdraw(ops.length - sent);
       if (attempt + 1 >= MAX_REPLANS) throw giveUp(e as DigestMismatchError, scope, attempt + 1);
       continue;
     }

@@ -1,13 +1,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { FirewallApi } from "../client/firewall";
-import { FirewallError, hasCode, PartialApplyError } from "../errors";
+import { ApplyFailedError, FirewallError, hasCode, PartialApplyError, TakeoverRefusedError } from "../errors";
 import type { Issue } from "../model/common";
 import type { ClientPool } from "./context";
+import { WriteJournal } from "./journal";
+import { adoptionPlan, type CreateIntent, decideCreate, type Existing, ownershipInputs } from "./ownership";
+import { ReferenceLists } from "./preflight";
 
-/** What a kind implementation gets for its API calls. */
+/** What a kind implementation gets for one provider operation. */
 export interface KindContext {
   readonly api: FirewallApi;
+  /** Every write of this operation, in user terms (for failure messages). */
+  readonly journal: WriteJournal;
+  /** Lists read for reference checks and alias lookups, at most once each in this operation. */
+  readonly lists: ReferenceLists;
 }
 
 /** Plain state objects: what Pulumi stores as a resource's outputs and (canonical) inputs. */
@@ -18,6 +25,8 @@ export type Props = Record<string, unknown>;
  * {@link ResourceProviderImpl} turns it into a Pulumi `ResourceProvider`.
  */
 export interface KindImpl {
+  /** How messages name the object before its ID: `rules of` (qemu/pve1/100), `ipset` (cluster/ipset/x). */
+  readonly noun: string;
   /** Validate and normalise raw inputs (`check`). Values still unknown in a preview are kept as they are. */
   check(news: Props): { inputs: Props; issues: Issue[] };
   /** The Pulumi ID of the object the (checked, known) inputs describe. */
@@ -31,7 +40,13 @@ export interface KindImpl {
    * objects with the same name in one scope).
    */
   deleteBeforeReplace(olds: Props, news: Props): boolean;
-  create(ctx: KindContext, inputs: Props): Promise<Props>;
+  /**
+   * What a create of the (checked, known) inputs finds at its target, with one GET per list;
+   * `undefined` when there is nothing (no such object, an empty rule list, no option set).
+   */
+  survey(ctx: KindContext, inputs: Props): Promise<Existing | undefined>;
+  /** Creates the object, finishes this resource's half-made one, or takes one over (see {@link CreateIntent}). */
+  create(ctx: KindContext, inputs: Props, intent: CreateIntent): Promise<Props>;
   /** The object as it is now, or `undefined` when it is gone. `inputs` is the canonical input form of `props`. */
   read(ctx: KindContext, id: string, props?: Props): Promise<{ props: Props; inputs: Props } | undefined>;
   update(ctx: KindContext, id: string, olds: Props, news: Props): Promise<Props>;
@@ -81,32 +96,79 @@ export function changedProperties(compared: readonly string[], olds: Props, news
   return compared.filter((k) => containsUnknown(news[k]) || !sameValue(olds[k], news[k]));
 }
 
+/** Where a provider's messages to the user go: one line each (see {@link stderrNotify}). */
+export type Notify = (line: string) => void;
+
+/**
+ * Writes a line to the provider process's stderr: the one channel that reaches the user both
+ * under the Pulumi engine, which shows every stderr line of the `pulumi-nodejs` dynamic-provider
+ * plugin as an info message (`pkg/resource/plugin/plugin.go`: the plugin's output is not hidden for
+ * dynamic-provider binaries; the Node host never connects to the engine's log service), and under
+ * the local runner (host stderr lines become log lines).
+ */
+export const stderrNotify: Notify = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+function isNew(olds: Props): boolean {
+  return Object.keys(olds).every((k) => k === "__provider");
+}
+
+function writesText(n: number): string {
+  return `${n} ${n === 1 ? "write" : "writes"}`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /**
  * A Pulumi dynamic `ResourceProvider` over a {@link KindImpl}: validation in `check` with one
- * failure per bad field and no API call; `diff` on canonical forms; CRUD through the cluster's
- * client; any failure after a write re-reads the object and reports what is really applied, so
- * Pulumi records the true state and the next `up` finishes the job.
+ * failure per bad field; `diff` on canonical forms; CRUD through the cluster's client.
+ *
+ * Ownership: `check` of a new resource (no old inputs, every input known) reads what exists at its
+ * target (one GET per list) and fails, as `create` would, when the create may not take it over
+ * (see {@link decideCreate}); `check` makes no API call otherwise. `create` decides again before
+ * its first write and refuses with `FW_TAKEOVER_REFUSED`, writing nothing.
+ *
+ * Failures: a failure after a write re-reads the object and throws a {@link PartialApplyError}
+ * with the true state and a message saying what was already changed, so Pulumi records what is
+ * really applied and the next `up` finishes the job; a failure before any write is passed on as
+ * it is (nothing is recorded, nothing changed).
  */
 export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
+  readonly #kind: string;
   readonly #impl: KindImpl;
   readonly #clients: ClientPool;
+  readonly #notify: Notify;
 
-  constructor(impl: KindImpl, clients: ClientPool) {
+  /**
+   * @param kind - the resource class name for messages (`FirewallRules`)
+   * @param notify - receives progress lines for the user @default {@link stderrNotify}
+   */
+  constructor(kind: string, impl: KindImpl, clients: ClientPool, notify: Notify = stderrNotify) {
+    this.#kind = kind;
     this.#impl = impl;
     this.#clients = clients;
+    this.#notify = notify;
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#clients.configure((key) => req.config.get(key));
   }
 
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { inputs, issues } = this.#impl.check(news);
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const own = ownershipInputs(news, containsUnknown);
+    const { inputs, issues } = this.#impl.check(own.props);
     const clusterIssue = containsUnknown(news["cluster"]) ? undefined : this.#clients.checkCluster(news["cluster"]);
-    const all = clusterIssue ? [...issues, clusterIssue] : issues;
-    return all.length > 0
-      ? { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) }
-      : { inputs: withoutUndefined(inputs) };
+    const all = [...own.issues, ...issues, ...(clusterIssue ? [clusterIssue] : [])];
+    if (all.length > 0) return { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) };
+    const checked = withoutUndefined({ ...inputs, adopt: own.adopt, __owner: own.owner });
+    if (isNew(olds) && !containsUnknown(checked)) {
+      const refusal = await this.#previewCreate(withoutUndefined(inputs), own.adopt === true, own.owner);
+      if (refusal) return { inputs: news, failures: [{ property: "adopt", reason: refusal }] };
+    }
+    return { inputs: checked };
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -121,10 +183,21 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const id = this.#impl.idOf(inputs);
-    const ctx = this.#context(inputs);
-    const outs = await this.#guard(ctx, id, inputs, () => this.#impl.create(ctx, inputs));
-    return { id, outs: withoutUndefined({ ...outs, cluster: inputs["cluster"] }) };
+    const { props, adopt, owner } = ownershipInputs(inputs, containsUnknown);
+    const id = this.#impl.idOf(props);
+    const ctx = this.#context(props);
+    const verb = adopt === true ? "adopt" : "create";
+    const outs = await this.#guard(verb, ctx, id, props, async () => {
+      const existing = await this.#impl.survey(ctx, props);
+      const decision = decideCreate(this.#kind, existing, adopt === true, owner);
+      if (!decision.ok) throw new TakeoverRefusedError(`create ${this.#kind} ${id}: ${decision.reason}`);
+      const created = await this.#impl.create(ctx, props, decision.intent);
+      // The plan itself was reported by this create's `check`, which the engine always calls first.
+      if (decision.intent.mode === "adopt" && existing)
+        this.#notify(`adopt ${this.#kind} ${id}: done, ${writesText(ctx.journal.count)}`);
+      return created;
+    });
+    return { id, outs: withoutUndefined({ ...outs, cluster: props["cluster"] }) };
   }
 
   async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -136,34 +209,81 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   }
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const ctx = this.#context(news);
-    const outs = await this.#guard(ctx, id, news, () => this.#impl.update(ctx, id, olds, news));
-    return { outs: withoutUndefined({ ...outs, cluster: news["cluster"] }) };
+    const { props } = ownershipInputs(news, containsUnknown);
+    const ctx = this.#context(props);
+    const outs = await this.#guard("update", ctx, id, props, () =>
+      this.#impl.update(ctx, id, ownershipInputs(olds, containsUnknown).props, props),
+    );
+    return { outs: withoutUndefined({ ...outs, cluster: props["cluster"] }) };
   }
 
   async delete(id: string, props: Props): Promise<void> {
-    await this.#impl.delete(this.#context(props), id, props);
+    const ctx = this.#context(props);
+    try {
+      await this.#impl.delete(ctx, id, props);
+    } catch (e) {
+      if (!ctx.journal.touched) throw e;
+      throw new ApplyFailedError(
+        `delete ${this.#impl.noun} ${id} failed after ${ctx.journal.summary()}, then: ${messageOf(e)}`,
+        {
+          cause: e,
+        },
+      );
+    }
   }
 
   #context(props: Props): KindContext {
     const cluster = props["cluster"];
-    return { api: this.#clients.api(typeof cluster === "string" ? cluster : undefined) };
+    const api = this.#clients.api(typeof cluster === "string" ? cluster : undefined);
+    return { api, journal: new WriteJournal(), lists: new ReferenceLists(api) };
   }
 
-  /** Runs a write; on failure re-reads the object and throws a {@link PartialApplyError} with the truth. */
-  async #guard(ctx: KindContext, id: string, inputs: Props, write: () => Promise<Props>): Promise<Props> {
+  /**
+   * The preview of a create: reads what exists at the target and returns the refusal a create would
+   * throw, or reports what an adoption will change. A failed read is reported and not held against
+   * the inputs (the create decides again before it writes).
+   */
+  async #previewCreate(props: Props, adopt: boolean, owner: string | undefined): Promise<string | undefined> {
+    let id = "";
+    let existing: Existing | undefined;
+    try {
+      id = this.#impl.idOf(props);
+      existing = await this.#impl.survey(this.#context(props), props);
+    } catch (e) {
+      this.#notify(
+        `warning: ${this.#kind} ${id}: could not read what already exists there (${messageOf(e)}); the create checks again before it writes`,
+      );
+      return undefined;
+    }
+    const decision = decideCreate(this.#kind, existing, adopt, owner);
+    if (!decision.ok) return decision.reason;
+    if (decision.intent.mode === "adopt" && existing)
+      for (const line of adoptionPlan(this.#kind, id, existing)) this.#notify(line);
+    if (decision.intent.mode === "finish")
+      this.#notify(
+        `${this.#kind} ${id}: the create will finish this resource's own half-made object (it carries this resource's ownership mark)`,
+      );
+    return undefined;
+  }
+
+  /**
+   * Runs a write. On failure after something was written, re-reads the object and throws a
+   * {@link PartialApplyError} with the truth and what was changed; before any write, or on a
+   * refusal, rethrows the error as it is.
+   */
+  async #guard(verb: string, ctx: KindContext, id: string, inputs: Props, write: () => Promise<Props>): Promise<Props> {
     try {
       return await write();
     } catch (e) {
-      if (hasCode(e, "FW_INPUT") || hasCode(e, "FW_CONFIG") || hasCode(e, "FW_LOCKOUT_REFUSED")) throw e;
-      const reason = e instanceof Error ? e.message : String(e);
+      if (!ctx.journal.touched || hasCode(e, "FW_TAKEOVER_REFUSED") || hasCode(e, "FW_MISSING_REFERENCE")) throw e;
+      const reason = `${verb} ${this.#impl.noun} ${id} failed after ${ctx.journal.summary()}, then: ${messageOf(e)}`;
       let now: { props: Props } | undefined;
       try {
         now = await this.#impl.read(ctx, id, inputs);
-      } catch {
-        throw e; // cannot tell what is applied: report the original failure, nothing is recorded
+      } catch (readError) {
+        throw new ApplyFailedError(`${reason} (and reading it back failed: ${messageOf(readError)})`, { cause: e });
       }
-      if (!now) throw e;
+      if (!now) throw new ApplyFailedError(reason, { cause: e });
       const cluster = inputs["cluster"];
       throw new PartialApplyError(id, withoutUndefined({ ...now.props, cluster }), [reason], {
         cause: e instanceof FirewallError ? e : undefined,

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../../sdk/shim";
 import { aliasKind } from "./alias";
 import { ClientPool } from "./context";
-import { type KindImpl, ResourceProviderImpl } from "./framework";
+import { type KindImpl, type Notify, ResourceProviderImpl, stderrNotify } from "./framework";
 import { ipSetKind } from "./ipset";
 import { optionsKind } from "./options";
 import { rulesKind } from "./rules";
@@ -23,6 +23,16 @@ const KINDS: Readonly<Record<ResourceKind, () => KindImpl>> = {
   IpSet: () => ipSetKind,
 };
 
+/** Options of {@link createProvider}. */
+export interface ProviderOptions {
+  /**
+   * Receives the provider's messages to the user (what a takeover will change, warnings), one line each.
+   *
+   * @default - the process's stderr, which Pulumi shows as info messages
+   */
+  readonly notify?: Notify;
+}
+
 /**
  * A fresh provider for one resource kind, with its own API clients (configured from stack config
  * and the environment when Pulumi calls `configure`).
@@ -30,10 +40,11 @@ const KINDS: Readonly<Record<ResourceKind, () => KindImpl>> = {
 export function createProvider(
   kind: ResourceKind,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  options: ProviderOptions = {},
 ): pulumi.dynamic.ResourceProvider {
   const make = KINDS[kind];
   if (!make) throw new Error(`unknown resource kind '${String(kind)}'`);
-  return new ResourceProviderImpl(make(), new ClientPool(env));
+  return new ResourceProviderImpl(kind, make(), new ClientPool(env), options.notify ?? stderrNotify);
 }
 
 export type { ResourceKind };

@@ -1,15 +1,18 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
-import type { Issue } from "../model/common";
+import { canonicalComment, type Issue } from "../model/common";
 import { canonicalIpSet, canonicalIpSetEntry, ipSetFromWire, validateIpSet } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
 import type { IpSetEntryFields } from "../model/wire";
 import { planIpSetEntries } from "../plan/ipset";
 import type { IpSetOp } from "../plan/ops";
 import { MAX_REPLANS } from "./apply-rules";
+import { entryLine } from "./describe";
 import { listDigest } from "./digest";
-import { containsUnknown, type KindImpl, type Props } from "./framework";
+import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
+import { type Tally, WriteJournal } from "./journal";
 import { objectId, parseObjectId } from "./object-id";
+import { markOwner, ownerMark } from "./ownership";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
 /**
@@ -42,12 +45,14 @@ export async function applyIpSetEntries(
   scope: Scope,
   name: string,
   desired: readonly IpSetEntryFields[],
+  journal: WriteJournal = new WriteJournal(),
 ): Promise<number> {
   let writes = 0;
   for (let attempt = 1; ; attempt++) {
     const current = await readEntries(api, scope, name);
     const ops = planIpSetEntries(current.entries, desired);
     if (ops.length === 0) return writes;
+    for (const op of ops) journal.expect(1, TALLY[op.kind]);
     const guarded = ops.filter((op) => op.kind !== "addEntry").length;
     const predict = guarded * (current.entries.length + ops.length) <= DIGEST_BUDGET;
     const state = new Map(current.entries.map((e) => [e.cidr, e]));
@@ -60,17 +65,34 @@ export async function applyIpSetEntries(
     try {
       for (const op of ops) {
         const digest = digestFor(op);
-        await sendEntryOp(api, scope, name, op, digest);
+        await journal.write(entryOpDone(op), () => sendEntryOp(api, scope, name, op, digest), TALLY[op.kind]);
         written++;
         writes++;
         applyEntryOp(state, op);
       }
       return writes;
     } catch (e) {
-      if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) continue;
+      if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) {
+        for (const op of ops.slice(written)) journal.withdraw(1, TALLY[op.kind]);
+        continue;
+      }
       throw e;
     }
   }
+}
+
+/** Entry writes are summarised by kind: `added 120 of 2000 entries`. */
+const TALLY: Readonly<Record<string, Tally>> = {
+  addEntry: { key: "addEntry", verb: "added", singular: "entry", plural: "entries" },
+  updateEntry: { key: "updateEntry", verb: "updated", singular: "entry", plural: "entries" },
+  deleteEntry: { key: "deleteEntry", verb: "deleted", singular: "entry", plural: "entries" },
+};
+
+function entryOpDone(op: IpSetOp): string {
+  if (op.kind === "addEntry") return `added entry ${op.entry.cidr}`;
+  if (op.kind === "updateEntry") return `updated entry ${op.cidr}`;
+  if (op.kind === "deleteEntry") return `deleted entry ${op.cidr}`;
+  return op.kind;
 }
 
 function applyEntryOp(state: Map<string, IpSetEntryFields>, op: IpSetOp): void {
@@ -122,6 +144,31 @@ function inputsOf(props: Props): Props {
   return inputs;
 }
 
+function entryOpPlanned(op: IpSetOp): string {
+  if (op.kind === "addEntry") return `add entry ${entryLine(op.entry)}`;
+  if (op.kind === "updateEntry")
+    return `update entry ${entryLine({ cidr: op.cidr, nomatch: op.nomatch === 1 ? 1 : undefined, comment: op.comment || undefined })}`;
+  if (op.kind === "deleteEntry") return `delete entry ${op.cidr}`;
+  return op.kind;
+}
+
+/** The canonical set the (checked) props declare. */
+function desiredOf(props: Props) {
+  const result = validateIpSet({ name: props["name"], comment: props["comment"], entries: props["entries"] ?? [] });
+  if (!result.ok) throw new InputError(result.issues[0]!.path, result.issues[0]!.reason);
+  return result.value;
+}
+
+/** Sets the set's comment (a rename to the same name), when it differs; one write. */
+async function setComment(ctx: KindContext, scope: Scope, name: string, comment: string | undefined): Promise<void> {
+  const set = (await ctx.api.listIpSets(scope)).find((s) => s.name === name);
+  if (set && canonicalComment(set.comment) === comment) return;
+  ctx.journal.expect(1);
+  await ctx.journal.write(comment === undefined ? "cleared the comment" : "set the comment", () =>
+    ctx.api.renameIpSet(scope, name, name, comment ?? ""),
+  );
+}
+
 /**
  * An IPSet and all its entries (`IpSet`). Entries are reconciled one by one (a 10,000-entry set
  * costs one or two calls per changed entry). A name or scope change is a create-before-delete
@@ -129,6 +176,7 @@ function inputsOf(props: Props): Props {
  * rules referencing it (through `ref`) are updated, and the old one is deleted last.
  */
 export const ipSetKind: KindImpl = {
+  noun: "ipset",
   compared: ["scope", "name", "comment", "entries"],
 
   check(news) {
@@ -153,18 +201,49 @@ export const ipSetKind: KindImpl = {
   },
   deleteBeforeReplace: () => false,
 
-  async create(ctx, inputs) {
+  async survey(ctx, inputs) {
     const scope = propsScope(inputs);
-    const name = String(inputs["name"]);
-    const desired = validateIpSet(inputs);
-    if (!desired.ok) throw new InputError(desired.issues[0]!.path, desired.issues[0]!.reason);
-    if ((await ctx.api.listIpSets(scope)).some((s) => s.name === name))
-      throw new InputError(
-        "name",
-        `ipset '${name}' already exists in ${scopeId(scope)}; adopt it with IpSet.get(name, "${objectId(scope, "ipset", name)}") or import it`,
+    const desired = desiredOf(inputs);
+    const set = (await ctx.api.listIpSets(scope)).find((s) => s.name === desired.name);
+    if (!set) return undefined;
+    const { entries } = await readEntries(ctx.api, scope, desired.name);
+    const comment = canonicalComment(set.comment);
+    const plan = planIpSetEntries(entries, desired.entries);
+    const wanted = new Set(desired.entries.map(entryLine));
+    const n = entries.length;
+    return {
+      headline: `ipset '${desired.name}' already exists in ${scopeId(scope)} with ${n} ${n === 1 ? "entry" : "entries"}${comment ? ` (comment: ${comment})` : ""}`,
+      items: [...entries].sort(byCidr).map(entryLine),
+      mark: markOwner(comment),
+      equal: comment === desired.comment && plan.length === 0,
+      subset: entries.every((e) => wanted.has(entryLine(e))),
+      changes: [
+        ...(comment === desired.comment ? [] : [`set the comment to ${JSON.stringify(desired.comment ?? "")}`]),
+        ...plan.map(entryOpPlanned),
+      ],
+    };
+  },
+
+  /**
+   * A new set with entries is created carrying the ownership mark as its comment, filled, and given
+   * its real comment by a last write (one extra write; a set without entries is one write). A
+   * half-made set of this resource is filled and finished the same way; an adopted set is
+   * reconciled like an update.
+   */
+  async create(ctx, inputs, intent) {
+    const scope = propsScope(inputs);
+    const desired = desiredOf(inputs);
+    const name = desired.name;
+    const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.entries.length > 0;
+    if (intent.mode === "new") {
+      const comment = mark ? ownerMark(intent.owner!) : desired.comment;
+      ctx.journal.expect(1);
+      await ctx.journal.write(`created the set${mark ? " marked as being created by this resource" : ""}`, () =>
+        ctx.api.createIpSet(scope, name, comment),
       );
-    await ctx.api.createIpSet(scope, name, desired.value.comment);
-    await applyIpSetEntries(ctx.api, scope, name, desired.value.entries);
+    }
+    await applyIpSetEntries(ctx.api, scope, name, desired.entries, ctx.journal);
+    if (mark || intent.mode !== "new") await setComment(ctx, scope, name, desired.comment);
     return (await readSet(ctx.api, scope, name)) ?? {};
   },
 
@@ -180,18 +259,18 @@ export const ipSetKind: KindImpl = {
 
   async update(ctx, _id, olds, news) {
     const scope = propsScope(news);
-    const name = String(news["name"]);
-    const desired = validateIpSet(news);
-    if (!desired.ok) throw new InputError(desired.issues[0]!.path, desired.issues[0]!.reason);
-    if ((olds["comment"] ?? "") !== (desired.value.comment ?? ""))
-      await ctx.api.renameIpSet(scope, name, name, desired.value.comment ?? "");
-    await applyIpSetEntries(ctx.api, scope, name, desired.value.entries);
-    return (await readSet(ctx.api, scope, name)) ?? {};
+    const desired = desiredOf(news);
+    if ((olds["comment"] ?? "") !== (desired.comment ?? ""))
+      await setComment(ctx, scope, desired.name, desired.comment);
+    await applyIpSetEntries(ctx.api, scope, desired.name, desired.entries, ctx.journal);
+    return (await readSet(ctx.api, scope, desired.name)) ?? {};
   },
 
   async delete(ctx, _id, olds) {
+    const name = String(olds["name"]);
     try {
-      await ctx.api.deleteIpSet(propsScope(olds), String(olds["name"]), { force: true });
+      ctx.journal.expect(1);
+      await ctx.journal.write(`deleted the set`, () => ctx.api.deleteIpSet(propsScope(olds), name, { force: true }));
     } catch (e) {
       if (!hasCode(e, "FW_NOT_FOUND")) throw e; // already gone: the goal of a delete
     }

@@ -13,6 +13,7 @@ import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import { planOptions } from "../plan/options";
 import { MAX_REPLANS } from "./apply-rules";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
+import { WriteJournal } from "./journal";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
 /** Props that are not options: the scope, the cluster selector and outputs. */
@@ -38,19 +39,28 @@ export async function applyOptions(
   kind: OptionsScopeKind,
   scope: Scope,
   desired: Record<string, string | number>,
+  journal: WriteJournal = new WriteJournal(),
 ): Promise<{ options: Record<string, string | number>; digest: string }> {
   for (let attempt = 1; ; attempt++) {
     const current = await readOptions(api, kind, scope);
     const [op] = planOptions(current.options, desired);
     if (!op) return current;
+    if (attempt === 1) journal.expect(1);
     try {
-      await api.setOptions(scope, op.set, { delete: [...op.delete], digest: current.digest });
+      await journal.write(`set ${optionChanges(op).join(", ")}`, () =>
+        api.setOptions(scope, op.set, { delete: [...op.delete], digest: current.digest }),
+      );
     } catch (e) {
       if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) continue;
       throw e;
     }
     return readOptions(api, kind, scope);
   }
+}
+
+/** `policy_in=DROP`, `log_level_in removed`: one phrase per changed option. */
+function optionChanges(op: { set: Readonly<Record<string, string | number>>; delete: readonly string[] }): string[] {
+  return [...Object.entries(op.set).map(([k, v]) => `${k}=${v}`), ...op.delete.map((k) => `${k} removed`)];
 }
 
 /** Whether a guest's firewall filters traffic now, and why not. */
@@ -94,11 +104,12 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
   /** Create and update are the same: make the scope's options equal the props' (authoritative). */
   const apply = async (ctx: KindContext, props: Props) => {
     const scope = propsScope(props);
-    const applied = await applyOptions(ctx.api, kind, scope, desiredOf(props));
+    const applied = await applyOptions(ctx.api, kind, scope, desiredOf(props), ctx.journal);
     return state(ctx.api, scope, applied.options, applied.digest);
   };
 
   return {
+    noun: "options of",
     compared: ["scope", ...fields],
 
     check(news) {
@@ -122,7 +133,24 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
     replaces: scopeReplaces,
     deleteBeforeReplace: () => false,
 
-    create: apply,
+    async survey(ctx, inputs) {
+      const scope = propsScope(inputs);
+      const current = await readOptions(ctx.api, kind, scope);
+      const set = Object.entries(current.options);
+      if (set.length === 0) return undefined;
+      const [op] = planOptions(current.options, desiredOf(inputs));
+      return {
+        headline: `options of ${scopeId(scope)} are already set (${set.length} ${set.length === 1 ? "option" : "options"})`,
+        items: set.map(([k, v]) => `${k}: ${v}`),
+        mark: undefined,
+        equal: op === undefined,
+        subset: false,
+        changes: op ? [`set ${optionChanges(op).join(", ")}`] : [],
+      };
+    },
+
+    /** One PUT at most, also when options are taken over (`adopt`): only what differs is sent. */
+    create: (ctx, inputs) => apply(ctx, inputs),
 
     async read(ctx, id, props) {
       const scope = props?.["scope"] !== undefined ? propsScope(props) : parseScopeId(id);
@@ -135,7 +163,7 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
     update: (ctx, _id, _olds, news) => apply(ctx, news),
 
     async delete(ctx, _id, olds) {
-      await applyOptions(ctx.api, kind, propsScope(olds), {});
+      await applyOptions(ctx.api, kind, propsScope(olds), {}, ctx.journal);
     },
   };
 }

@@ -1,11 +1,16 @@
-import type { FirewallApi } from "../client/firewall";
 import type { Issue } from "../model/common";
 import { canonicalRule, type RuleInput, ruleFromWire, ruleToWire, validateRule } from "../model/rule";
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import type { RuleFields } from "../model/wire";
+import { ruleKey } from "../plan/rule-fields";
+import { planRules } from "../plan/rules";
 import { applyRuleList, storedRule } from "./apply-rules";
+import { ruleLines, rulePlanLines } from "./describe";
 import { type AliasVersionLookup, isAliasRef } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
+import { type Existing, ownerMark } from "./ownership";
+import { type ReferenceLists, verifyReferences } from "./preflight";
+import { holdsOnlyDeclared, markedRule, markRulePlan } from "./rule-marks";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
 /** Canonical wire rules of stored or checked props (`rules` holds the camelCase canonical form). */
@@ -46,13 +51,13 @@ export function checkRules(raw: unknown, scope: Scope | undefined): { rules: unk
  * `dc/` and `guest/` pick one), fetching alias lists only when a desired rule names an alias.
  */
 export async function aliasVersions(
-  api: FirewallApi,
+  lists: ReferenceLists,
   scope: Scope,
   rules: readonly RuleFields[],
 ): Promise<AliasVersionLookup> {
   if (!rules.some((r) => [r.source, r.dest].some((s) => s !== undefined && isAliasRef(s)))) return () => undefined;
   const versionMap = async (s: Scope) =>
-    new Map((await api.listAliases(s)).map((a) => [a.name.toLowerCase(), a.ipversion === 6 ? 6 : (4 as 4 | 6)]));
+    new Map((await lists.aliases(s)).map((a) => [a.name.toLowerCase(), a.ipversion === 6 ? 6 : (4 as 4 | 6)]));
   const cluster = await versionMap({ kind: "cluster" });
   const guest = scope.kind === "vm" ? await versionMap(scope) : new Map<string, 4 | 6>();
   return (ref) => {
@@ -64,16 +69,61 @@ export async function aliasVersions(
   };
 }
 
-/** Applies `desired` to `scope`'s list and returns the state props. */
-export async function applyRules(api: FirewallApi, scope: Scope, desired: readonly RuleFields[]): Promise<Props> {
-  const applied = await applyRuleList(api, scope, desired, await aliasVersions(api, scope, desired));
-  return { rules: ruleStates(applied.rules), digest: applied.digest ?? "" };
+/**
+ * Makes the rule list of `scope` (a scope's or a security group's) equal `desired`: verifies its
+ * references first (nothing is written when one is missing), then applies the minimal plan,
+ * recording every write in the context's journal. `mark` keeps the list marked as half-made by
+ * its creator until the last write (see {@link markRulePlan}).
+ *
+ * @param what - how messages name the list (`rules of qemu/pve1/100`)
+ * @throws MissingReferenceError before any write when a rule names a missing group, alias or IPSet
+ */
+export async function applyRules(
+  ctx: KindContext,
+  scope: Scope,
+  desired: readonly RuleFields[],
+  what: string,
+  mark?: string,
+): Promise<{ rules: RuleFields[]; digest: string | undefined }> {
+  await verifyReferences(ctx.lists, scope, desired, what);
+  const applied = await applyRuleList(ctx.api, scope, desired, await aliasVersions(ctx.lists, scope, desired), {
+    journal: ctx.journal,
+    shape: mark === undefined ? undefined : (current, ops) => markRulePlan(current, ops, mark, desired),
+  });
+  return { rules: applied.rules, digest: applied.digest };
+}
+
+/**
+ * What a create finds in a non-empty rule list (of a scope, or of a security group when `group`
+ * is set): the rules, one line each, the ownership mark one of them carries, and what taking it
+ * over would change.
+ */
+export function surveyRuleList(
+  headline: string,
+  live: readonly RuleFields[],
+  desired: readonly RuleFields[],
+  scopeIsGroup = false,
+): Existing {
+  const marked = markedRule(live);
+  return {
+    headline,
+    items: ruleLines(live, scopeIsGroup),
+    mark: marked?.owner,
+    equal: live.length === desired.length && live.every((r, i) => ruleKey(r) === ruleKey(desired[i]!)),
+    subset: holdsOnlyDeclared(live, desired, marked?.index),
+    changes: rulePlanLines(live, planRules(live, desired), scopeIsGroup),
+  };
+}
+
+function whatOf(scope: Scope): string {
+  return `rules of ${scopeId(scope)}`;
 }
 
 /** Create and update are the same: make the scope's list equal the props' rules (authoritative). */
-async function applyList(ctx: KindContext, props: Props): Promise<Props> {
+async function applyList(ctx: KindContext, props: Props, mark?: string): Promise<Props> {
   const scope = propsScope(props);
-  return { scope: scopeArgsOf(scope), ...(await applyRules(ctx.api, scope, rulesOf(props))) };
+  const applied = await applyRules(ctx, scope, rulesOf(props), whatOf(scope), mark);
+  return { scope: scopeArgsOf(scope), rules: ruleStates(applied.rules), digest: applied.digest ?? "" };
 }
 
 /**
@@ -81,6 +131,7 @@ async function applyList(ctx: KindContext, props: Props): Promise<Props> {
  * server that are not declared are removed; deleting the resource empties the list.
  */
 export const rulesKind: KindImpl = {
+  noun: "rules of",
   compared: ["scope", "rules"],
 
   check(news) {
@@ -96,7 +147,24 @@ export const rulesKind: KindImpl = {
   replaces: scopeReplaces,
   deleteBeforeReplace: () => false,
 
-  create: applyList,
+  async survey(ctx, inputs) {
+    const scope = propsScope(inputs);
+    const live = (await ctx.api.listRules(scope)).rules.map(storedRule);
+    if (live.length === 0) return undefined;
+    const n = live.length;
+    return surveyRuleList(
+      `the rule list of ${scopeId(scope)} is not empty: it has ${n} ${n === 1 ? "rule" : "rules"}`,
+      live,
+      rulesOf(inputs),
+    );
+  },
+
+  /**
+   * A new list (or this resource's half-made one) is marked until its last write when the create
+   * needs two or more writes; an adopted list is reconciled like an update.
+   */
+  create: (ctx, inputs, intent) =>
+    applyList(ctx, inputs, intent.mode !== "adopt" && intent.owner !== undefined ? ownerMark(intent.owner) : undefined),
 
   async read(ctx: KindContext, id: string, props?: Props) {
     const scope = props?.["scope"] !== undefined ? propsScope(props) : parseScopeId(id);
@@ -112,6 +180,7 @@ export const rulesKind: KindImpl = {
   update: (ctx, _id, _olds, news) => applyList(ctx, news),
 
   async delete(ctx, _id, olds) {
-    await applyRules(ctx.api, propsScope(olds), []);
+    const scope = propsScope(olds);
+    await applyRules(ctx, scope, [], whatOf(scope));
   },
 };

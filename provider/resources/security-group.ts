@@ -3,9 +3,12 @@ import { hasCode, InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
 import { canonicalGroup, validateGroup } from "../model/group";
 import type { Scope } from "../model/scope";
-import { applyRuleList, MAX_REPLANS, storedRule } from "./apply-rules";
-import { containsUnknown, type KindImpl, type Props } from "./framework";
-import { aliasVersions, checkRules, ruleStates } from "./rules";
+import type { RuleFields } from "../model/wire";
+import { MAX_REPLANS, storedRule } from "./apply-rules";
+import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
+import { markOwner, ownerMark } from "./ownership";
+import { verifyReferences } from "./preflight";
+import { applyRules, checkRules, ruleStates, surveyRuleList } from "./rules";
 
 function groupScope(name: string): Scope {
   return { kind: "group", group: name };
@@ -31,9 +34,29 @@ function desiredOf(props: Props) {
   return result.value;
 }
 
-async function applyGroupRules(api: FirewallApi, name: string, rules: Parameters<typeof applyRuleList>[2]) {
-  const scope = groupScope(name);
-  await applyRuleList(api, scope, rules, await aliasVersions(api, scope, rules));
+async function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFields[]) {
+  await applyRules(ctx, groupScope(name), rules, `security group ${name}`);
+}
+
+/**
+ * Renames the group and/or sets its comment (one write), guarded by the groups' digest and retried
+ * on a concurrent edit; no write when name and comment are already so.
+ */
+async function renameGroup(ctx: KindContext, from: string, to: string, comment: string | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const groups = await ctx.api.listGroups();
+    const current = groups.find((g) => g.group === from);
+    if (from === to && current && canonicalComment(current.comment) === comment) return;
+    try {
+      if (attempt === 1) ctx.journal.expect(1);
+      const what =
+        from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
+      await ctx.journal.write(what, () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest));
+      return;
+    } catch (e) {
+      if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
+    }
+  }
 }
 
 /**
@@ -41,6 +64,7 @@ async function applyGroupRules(api: FirewallApi, name: string, rules: Parameters
  * an in-place rename: Proxmox rewrites the `GROUP` references in cluster, host and guest rules.
  */
 export const securityGroupKind: KindImpl = {
+  noun: "security group",
   compared: ["name", "comment", "rules"],
 
   check(news) {
@@ -67,16 +91,47 @@ export const securityGroupKind: KindImpl = {
   replaces: () => [],
   deleteBeforeReplace: () => false,
 
-  async create(ctx, inputs) {
+  async survey(ctx, inputs) {
     const desired = desiredOf(inputs);
-    if ((await ctx.api.listGroups()).some((g) => g.group === desired.group))
-      throw new InputError(
-        "name",
-        `security group '${desired.group}' already exists; adopt it with SecurityGroup.get(name, "cluster/group/${desired.group}") or import it`,
+    const group = (await ctx.api.listGroups()).find((g) => g.group === desired.group);
+    if (!group) return undefined;
+    const live = (await ctx.api.listRules(groupScope(desired.group))).rules.map(storedRule);
+    const comment = canonicalComment(group.comment);
+    const rules = surveyRuleList("", live, desired.rules, true);
+    const n = live.length;
+    const sameComment = comment === desired.comment;
+    return {
+      ...rules,
+      headline: `security group '${desired.group}' already exists with ${n} ${n === 1 ? "rule" : "rules"}${comment ? ` (comment: ${comment})` : ""}`,
+      mark: markOwner(comment),
+      equal: sameComment && rules.equal,
+      changes: [
+        ...(sameComment ? [] : [`set the comment to ${JSON.stringify(desired.comment ?? "")}`]),
+        ...rules.changes,
+      ],
+    };
+  },
+
+  /**
+   * A new group with rules is created carrying the ownership mark as its comment, given its rules,
+   * and its real comment by a last write (one extra write; a group without rules is one write).
+   * References are verified before the first write. A half-made group of this resource is
+   * finished the same way; an adopted group is reconciled like an update.
+   */
+  async create(ctx, inputs, intent) {
+    const desired = desiredOf(inputs);
+    const name = desired.group;
+    const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.rules.length > 0;
+    await verifyReferences(ctx.lists, groupScope(name), desired.rules, `security group ${name}`);
+    if (intent.mode === "new") {
+      ctx.journal.expect(1);
+      await ctx.journal.write(`created the group${mark ? " marked as being created by this resource" : ""}`, () =>
+        ctx.api.createGroup(name, mark ? ownerMark(intent.owner!) : desired.comment),
       );
-    await ctx.api.createGroup(desired.group, desired.comment);
-    await applyGroupRules(ctx.api, desired.group, desired.rules);
-    return (await readGroup(ctx.api, desired.group)) ?? {};
+    }
+    await applyGroupRules(ctx, name, desired.rules);
+    if (mark || intent.mode !== "new") await renameGroup(ctx, name, name, desired.comment);
+    return (await readGroup(ctx.api, name)) ?? {};
   },
 
   async read(ctx, id, props) {
@@ -90,25 +145,18 @@ export const securityGroupKind: KindImpl = {
   async update(ctx, _id, olds, news) {
     const desired = desiredOf(news);
     const from = String(olds["name"]);
-    if (from !== desired.group || (olds["comment"] ?? "") !== (desired.comment ?? "")) {
-      for (let attempt = 1; ; attempt++) {
-        const groups = await ctx.api.listGroups();
-        try {
-          await ctx.api.renameGroup(from, desired.group, desired.comment ?? "", groups[0]?.digest);
-          break;
-        } catch (e) {
-          if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
-        }
-      }
-    }
-    await applyGroupRules(ctx.api, desired.group, desired.rules);
+    await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`);
+    if (from !== desired.group || (olds["comment"] ?? "") !== (desired.comment ?? ""))
+      await renameGroup(ctx, from, desired.group, desired.comment);
+    await applyGroupRules(ctx, desired.group, desired.rules);
     return (await readGroup(ctx.api, desired.group)) ?? {};
   },
 
   async delete(ctx, _id, olds) {
     const name = String(olds["name"]);
     if (!(await ctx.api.listGroups()).some((g) => g.group === name)) return;
-    await applyGroupRules(ctx.api, name, []); // Proxmox refuses to delete a group that still has rules
-    await ctx.api.deleteGroup(name);
+    await applyGroupRules(ctx, name, []); // Proxmox refuses to delete a group that still has rules
+    ctx.journal.expect(1);
+    await ctx.journal.write("deleted the group", () => ctx.api.deleteGroup(name));
   },
 };

@@ -15,7 +15,7 @@ describe("Alias provider", () => {
     expect((await p.diff(created.id, created.outs, checked.inputs)).changes).toBe(false);
 
     emu.handle().calls.reset();
-    const edited = await p.check({}, { name: "office", cidr: "192.0.2.0/24" });
+    const edited = await p.check(checked.inputs, { name: "office", cidr: "192.0.2.0/24" });
     const updated = await p.update(created.id, created.outs, edited.inputs);
     expect(writes(emu.handle())).toBe(1);
     expect(updated.outs).toMatchObject({ cidr: "192.0.2.0/24" });
@@ -41,12 +41,14 @@ describe("Alias provider", () => {
     await p.delete(created.id, created.outs);
   });
 
-  it("fails to create over an existing alias and points at adoption", async () => {
+  it("fails to create over an existing alias, saying what exists and how to adopt it", async () => {
     const p = await providerFor("Alias", emu.handle());
     const checked = await p.check({}, { name: "dup", cidr: "10.0.0.1" });
     const created = await p.create(checked.inputs);
-    await expect(p.create(checked.inputs)).rejects.toThrow(
-      `name: alias 'dup' already exists in cluster; adopt it with Alias.get(name, "cluster/alias/dup") or import it`,
+    const other = await p.check({}, { name: "DUP", cidr: "10.0.0.2" });
+    expect(other.failures?.map((f) => f.property)).toEqual(["adopt"]);
+    await expect(p.create({ ...checked.inputs, cidr: "10.0.0.2" })).rejects.toThrow(
+      "create Alias cluster/alias/dup: alias 'dup' already exists in cluster:\n  dup = 10.0.0.1\nnothing was written; set adopt: true on this Alias to take it over",
     );
     await p.delete(created.id, created.outs);
   });

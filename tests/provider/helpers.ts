@@ -11,12 +11,18 @@ export function emulatorEnv(emu: EmulatorHandle): Record<string, string> {
   };
 }
 
-/** A configured provider of `kind` talking to `emu`. */
+/**
+ * A configured provider of `kind` talking to `emu`; its messages to the user (what it would write
+ * to stderr) are appended to `messages`.
+ */
 export async function providerFor(
   kind: ResourceKind,
   emu: EmulatorHandle,
+  messages: string[] = [],
 ): Promise<Required<pulumi.dynamic.ResourceProvider>> {
-  const provider = createProvider(kind, emulatorEnv(emu)) as Required<pulumi.dynamic.ResourceProvider>;
+  const provider = createProvider(kind, emulatorEnv(emu), {
+    notify: (line) => messages.push(line),
+  }) as Required<pulumi.dynamic.ResourceProvider>;
   await provider.configure({ config: { get: () => undefined, require: () => "" } as never });
   return provider;
 }

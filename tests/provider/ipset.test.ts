@@ -42,21 +42,18 @@ describe("IpSet provider", () => {
     const adopted = await p.read("cluster/ipset/blocklist");
     expect(adopted.props?.["entries"]).toHaveLength(10_000);
     emu.handle().calls.reset();
-    const more = await p.check({}, { name: "blocklist", entries: [...entries(10_000), "203.0.113.7"] });
+    const more = await p.check(adopted.inputs!, { name: "blocklist", entries: [...entries(10_000), "203.0.113.7"] });
     const updated = await p.update("cluster/ipset/blocklist", adopted.props!, more.inputs);
     expect(writes(emu.handle())).toBe(1);
     expect((updated.outs.entries as unknown[]).length).toBe(10_001);
     emu.handle().calls.reset();
-    const edited = await p.check(
-      {},
-      {
-        name: "blocklist",
-        entries: [...entries(10_000), "203.0.113.7/32"].map((cidr) => ({
-          cidr,
-          comment: cidr === "198.18.0.1" ? "edited" : undefined,
-        })),
-      },
-    );
+    const edited = await p.check(more.inputs, {
+      name: "blocklist",
+      entries: [...entries(10_000), "203.0.113.7/32"].map((cidr) => ({
+        cidr,
+        comment: cidr === "198.18.0.1" ? "edited" : undefined,
+      })),
+    });
     expect(edited.failures).toBeUndefined();
     await p.update("cluster/ipset/blocklist", updated.outs, edited.inputs);
     expect(writes(emu.handle())).toBe(1);

@@ -33,7 +33,7 @@ describe("options providers", () => {
       logRatelimit: { enable: true, rate: "5/second" },
     });
     expect((await p.diff("cluster", created.outs, checked.inputs)).changes).toBe(false);
-    const less = await p.check({}, { enable: true });
+    const less = await p.check(checked.inputs, { enable: true });
     const updated = await p.update("cluster", created.outs, less.inputs);
     expect(updated.outs.policyIn).toBeUndefined();
     expect(await emu.handle().readFile("firewall/cluster.fw")).toBe("[OPTIONS]\n\nenable: 1\n\n");

@@ -32,10 +32,10 @@ describe("FirewallRules provider", () => {
     expect((await p.diff(created.id, read.props, checked.inputs)).changes).toBe(false);
 
     emu.handle().calls.reset();
-    const edited = await p.check(
-      {},
-      { ...news, rules: [{ ...news.rules[0], comment: "ssh from lan" }, ...news.rules.slice(1)] },
-    );
+    const edited = await p.check(checked.inputs, {
+      ...news,
+      rules: [{ ...news.rules[0], comment: "ssh from lan" }, ...news.rules.slice(1)],
+    });
     const diff = await p.diff(created.id, created.outs, edited.inputs);
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     const updated = await p.update(created.id, created.outs, edited.inputs);
@@ -79,17 +79,17 @@ describe("FirewallRules call counts", () => {
     const base = await p.check({}, { scope: { node: "pve1" }, rules: twenty });
     const created = await p.create(base.inputs);
     emu.handle().calls.reset();
-    const comment = await p.check(
-      {},
-      { scope: { node: "pve1" }, rules: twenty.map((r, i) => (i === 7 ? { ...r, comment: "seven" } : r)) },
-    );
+    const comment = await p.check(base.inputs, {
+      scope: { node: "pve1" },
+      rules: twenty.map((r, i) => (i === 7 ? { ...r, comment: "seven" } : r)),
+    });
     const afterComment = await p.update(created.id, created.outs, comment.inputs);
     expect(writes(emu.handle())).toBe(1);
     emu.handle().calls.reset();
-    const appended = await p.check(
-      {},
-      { scope: { node: "pve1" }, rules: [...(comment.inputs.rules as object[]), { action: "DROP" }] },
-    );
+    const appended = await p.check(comment.inputs, {
+      scope: { node: "pve1" },
+      rules: [...(comment.inputs.rules as object[]), { action: "DROP" }],
+    });
     const afterAppend = await p.update(created.id, afterComment.outs, appended.inputs);
     expect(writes(emu.handle())).toBeLessThanOrEqual(3);
     expect((afterAppend.outs.rules as unknown[]).length).toBe(21);
@@ -107,7 +107,7 @@ describe("FirewallRules call counts", () => {
         "nodes/pve1/host.fw",
         "[RULES]\n\nIN DROP -p udp -dport 53 # gui\nIN ACCEPT -p tcp -dport 1000 # r0\nIN ACCEPT -p tcp -dport 1001 # r1\nIN ACCEPT -p tcp -dport 1002 # r2\n",
       );
-    const desired = await p.check({}, { scope: { node: "pve1" }, rules: twenty.slice(0, 4) });
+    const desired = await p.check(base.inputs, { scope: { node: "pve1" }, rules: twenty.slice(0, 4) });
     const updated = await p.update(created.id, created.outs, desired.inputs);
     expect((updated.outs.rules as { comment?: string }[]).map((r) => r.comment)).toEqual(["r0", "r1", "r2", "r3"]);
     await p.delete(created.id, updated.outs);

@@ -29,7 +29,7 @@ describe("SecurityGroup provider", () => {
     );
     const vmRules = await rules.create(vm.inputs);
 
-    const renamed = await group.check({}, { ...g.inputs, name: "frontend" });
+    const renamed = await group.check(g.inputs, { ...g.inputs, name: "frontend" });
     expect(await group.diff(created.id, created.outs, renamed.inputs)).toMatchObject({ changes: true, replaces: [] });
     const updated = await group.update(created.id, created.outs, renamed.inputs);
     expect(updated.outs).toMatchObject({ name: "frontend" });
