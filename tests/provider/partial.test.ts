@@ -206,6 +206,22 @@ describe("an interrupted create", () => {
     );
   });
 
+  it("finishes its own half-made security group, its comment set last", async () => {
+    const p = await providerFor("SecurityGroup", emu.handle());
+    const args = { name: "web", comment: "web tier", rules: desired, __owner: ME };
+    emu
+      .handle()
+      .faults.add({ kind: "error500", method: "PUT", path: "/cluster/firewall/groups/{group}/{pos}", count: 1 });
+    await failure(p.create((await p.check({}, args)).inputs));
+    expect(await emu.handle().readFile("firewall/cluster.fw")).toContain(`[group web] # ${ownerMark(ME)}`);
+    const again = await p.check({}, args);
+    expect(again.failures).toBeUndefined();
+    await p.create(again.inputs);
+    expect(await emu.handle().readFile("firewall/cluster.fw")).toBe(
+      "[group web] # web tier\n\nIN ACCEPT -p tcp -dport 22 # ssh\nIN ACCEPT -p tcp -dport 80 # web\nIN DROP # rest\n\n",
+    );
+  });
+
   it("is refused when the object equals the declaration without a mark, naming that window", async () => {
     const p = await providerFor("Alias", emu.handle());
     const checked = await p.check({}, { name: "office", cidr: "192.0.2.1", __owner: ME });
