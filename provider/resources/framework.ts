@@ -114,6 +114,14 @@ function isNew(olds: Props): boolean {
   return Object.keys(olds).every((k) => k === "__provider");
 }
 
+/**
+ * `adopt` and `__owner` as given, for the outputs: kept there so that `read` (which gets only the
+ * outputs) returns them among the inputs, and a refresh does not show them as changed.
+ */
+function kept(props: Props): Props {
+  return { adopt: props["adopt"] ?? undefined, __owner: props["__owner"] ?? undefined };
+}
+
 function writesText(n: number): string {
   return `${n} ${n === 1 ? "write" : "writes"}`;
 }
@@ -197,14 +205,14 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
         this.#notify(`adopt ${this.#kind} ${id}: done, ${writesText(ctx.journal.count)}`);
       return created;
     });
-    return { id, outs: withoutUndefined({ ...outs, cluster: props["cluster"] }) };
+    return { id, outs: withoutUndefined({ ...outs, cluster: props["cluster"], ...kept(inputs) }) };
   }
 
   async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
     const cluster = props?.["cluster"];
     const found = await this.#impl.read(this.#context(props ?? {}), id, props);
     if (!found) return {};
-    const withCluster = (p: Props) => withoutUndefined(cluster === undefined ? p : { ...p, cluster });
+    const withCluster = (p: Props) => withoutUndefined({ ...p, cluster, ...kept(props ?? {}) });
     return { id, props: withCluster(found.props), inputs: withCluster(found.inputs) };
   }
 
@@ -214,7 +222,7 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     const outs = await this.#guard("update", ctx, id, props, () =>
       this.#impl.update(ctx, id, ownershipInputs(olds, containsUnknown).props, props),
     );
-    return { outs: withoutUndefined({ ...outs, cluster: props["cluster"] }) };
+    return { outs: withoutUndefined({ ...outs, cluster: props["cluster"], ...kept(news) }) };
   }
 
   async delete(id: string, props: Props): Promise<void> {

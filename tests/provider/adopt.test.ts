@@ -164,6 +164,18 @@ describe("create without adopt", () => {
   });
 });
 
+describe("ownership inputs", () => {
+  it("keeps adopt and __owner through create and read, so a refresh shows no change", async () => {
+    const p = await providerFor("Alias", emu.handle());
+    const checked = await p.check({}, { name: "lab", cidr: "192.0.2.9", adopt: true, __owner: OWNER });
+    const created = await p.create(checked.inputs);
+    expect(created.outs).toMatchObject({ adopt: true, __owner: OWNER });
+    const read = await p.read(created.id, created.outs);
+    expect(read.inputs).toEqual(checked.inputs);
+    await p.delete(created.id, created.outs);
+  });
+});
+
 describe("create with adopt", () => {
   it.each(TAKEOVERS.map((t) => [t.kind, t] as const))(
     "takes over %s that already equals the declaration with zero writes",
