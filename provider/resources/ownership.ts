@@ -112,7 +112,11 @@ export function decideCreate(
   return { ok: false, reason: `${existing.headline}:${listing(existing.items)}\n${why}` };
 }
 
-/** The lines a create with `adopt: true` reports about what it will change (empty: none). */
+/**
+ * What taking `existing` over will change, one line per write after a headline, as the check of a
+ * new resource with `adopt: true` reports it (the engine calls check before every create, also in
+ * `preview`, where it calls nothing else for a new resource).
+ */
 export function adoptionPlan(kind: string, id: string, existing: Existing): string[] {
   if (existing.changes.length === 0) return [`adopt ${kind} ${id}: already as declared, no writes`];
   const n = existing.changes.length;
