@@ -228,5 +228,5 @@ function notAHeader(line: string, kind: FwFileKind, outcome: NonNullable<LineOut
   const why = line.endsWith("\r")
     ? " (it ends with a carriage return: the file has CRLF line endings)"
     : ` of a ${kind} file`;
-  return `'${line}' is not a section header${why}: ${outcome.message}`;
+  return `'${line.replace(/\r/g, "\\r")}' is not a section header${why}: ${outcome.message}`;
 }

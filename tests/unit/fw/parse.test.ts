@@ -188,13 +188,13 @@ describe("parseFw", () => {
       [
         1,
         "dropped",
-        "'[OPTIONS]\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
+        "'[OPTIONS]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
       ],
       [2, "dropped", "skip line - no section"],
       [
         5,
         "kept",
-        "'[RULES]\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): ipset 's1': entry '[RULES]': value does not look like a valid IP address or CIDR network",
+        "'[RULES]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): ipset 's1': entry '[RULES]': value does not look like a valid IP address or CIDR network",
       ],
       [6, "kept", "ipset 's1': an entry without cidr: value does not look like a valid IP address or CIDR network"],
     ]);
@@ -341,7 +341,7 @@ describe("parseFw", () => {
         "a CRLF header",
         "[RULES]\r",
         "cluster",
-        "'[RULES]\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
+        "'[RULES]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
       ],
     ];
     it.each(cases)("fails on %s, reporting its file, line and text", (_what, text, kind, message) => {
