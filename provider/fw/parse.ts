@@ -1,6 +1,6 @@
 import { FwParseError } from "../errors";
 import type { AliasFields, RuleFields } from "../model/wire";
-import { parseAliasLine, parseIpSetLine } from "./entry";
+import { type IpSetLineContext, parseAliasLine, parseIpSetLine } from "./entry";
 import { parseOptionLine } from "./option";
 import { parseRuleLine } from "./rule";
 import { isBlank, perlTrue, PERL_NON_WS as S, PERL_WS as W } from "./text";
@@ -19,7 +19,7 @@ type Section =
   | { kind: "options" }
   | { kind: "aliases" }
   | { kind: "rules" }
-  | { kind: "ipset"; set: MutableIpSet; seen: Set<string> }
+  | { kind: "ipset"; set: MutableIpSet; lines: IpSetLineContext }
   | { kind: "group"; group: MutableGroup };
 
 type MutableIpSet = { name: string; comment?: string; entries: FwIpSetEntry[] };
@@ -155,9 +155,7 @@ function parseSectionLine(state: ParseState, line: string): LineOutcome {
       return undefined;
     }
     case "ipset": {
-      const local = (key: string) => state.aliases.has(key);
-      const clusterAlias = state.kind === "cluster" ? local : state.clusterAlias;
-      const entry = parseIpSetLine(line, { seen: section.seen, localAlias: local, clusterAlias });
+      const entry = parseIpSetLine(line, section.lines);
       section.set.entries.push(entry);
       if (!entry.errors) return undefined;
       const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
@@ -195,7 +193,9 @@ function parseHeader(state: ParseState, line: string): LineOutcome | "none" {
   }
   if (what === "ipset") {
     const set = reopen(state.ipsets, name, comment, (s) => (s.entries = []), { name, entries: [] });
-    state.section = { kind: "ipset", set, seen: new Set() };
+    const localAlias = (key: string) => state.aliases.has(key);
+    const clusterAlias = state.kind === "cluster" ? localAlias : state.clusterAlias;
+    state.section = { kind: "ipset", set, lines: { seen: new Set(), localAlias, clusterAlias } };
   } else {
     const group = reopen(state.groups, name, comment, (g) => (g.rules = []), { name, rules: [] });
     state.section = { kind: "group", group };
