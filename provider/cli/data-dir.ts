@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TOPOLOGY_FILE, type TopologyJson } from "../codegen/export";
 import {
@@ -37,12 +37,18 @@ type Inventory = {
  * line by line (codec diagnostics, with file and line). With `all`, a guest file whose guest is not
  * in the inventory is reported and skipped (the API would not list it either).
  *
- * @throws Error when `dir` or a file in it cannot be read (a missing file is an empty config)
+ * @throws Error when `dir` is not a directory, or a file in it cannot be read (a missing file is an
+ *   empty config, as in Proxmox)
  */
 export async function readDataDirSnapshot(
   dir: string,
   scope: SnapshotScope,
 ): Promise<{ snapshot: FwSnapshot; warnings: SnapshotWarning[] }> {
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) throw new Error(`--from ${dir}: not a directory; give a copy of /etc/pve or an export`);
   const warnings: SnapshotWarning[] = [];
   const load = async (target: Scope, cluster?: FwConfig): Promise<FwConfig> => {
     const { path, kind } = fwFileFor(target);

@@ -185,6 +185,9 @@ describe("pve-firewall import", () => {
     const bad = await cli(["import", "--out", join(work.path, "x"), "--scope", "node"]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--scope: "node" is not a scope');
+    const missing = await cli(["import", "--from", join(work.path, "nowhere"), "--out", join(work.path, "y")]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("nowhere: not a directory; give a copy of /etc/pve or an export");
     const taken = await cli(["import", "--from", fixtureDir("large"), "--out", join(work.path, "large")]);
     expect(taken.code).toBe(1);
     expect(taken.err).toContain("the directory is not empty; choose an empty one, or pass --force");
