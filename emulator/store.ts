@@ -8,14 +8,14 @@ import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/pr
 import { dirname, join } from "node:path";
 import { parseFw } from "../provider/fw/parse";
 import { printFw } from "../provider/fw/print";
-import type { FwConfig, FwFileKind } from "../provider/fw/types";
-import type { AliasFields, IpSetEntryFields, RuleFields } from "../provider/model/wire";
+import type { FwConfig, FwFileKind, FwIpSetEntry } from "../provider/fw/types";
+import type { AliasFields, RuleFields } from "../provider/model/wire";
 
-/** An IPSet as handlers edit it. */
+/** An IPSet as handlers edit it; entries read from the file carry Proxmox's `errors`. */
 export interface IpSetData {
   name: string;
   comment?: string;
-  entries: IpSetEntryFields[];
+  entries: FwIpSetEntry[];
 }
 
 /** A security group as handlers edit it. */
@@ -82,6 +82,8 @@ export interface Loaded {
 interface CacheEntry {
   readonly mtimeMs: number;
   readonly size: number;
+  /** For a guest file: the cluster config it was parsed against (its IPSet entries may name cluster aliases). */
+  readonly cluster: ConfigData | undefined;
   readonly loaded: Loaded;
 }
 
@@ -144,10 +146,13 @@ export class FileStore {
   }
 
   /**
-   * Loads and parses a file (cached while its mtime and size are unchanged). The result is shared:
+   * Loads and parses a file (cached while its mtime and size, and for a guest file the cluster
+   * config, are unchanged). A guest file is parsed with the cluster config at hand, as Proxmox does,
+   * so its IPSet entries naming a missing cluster alias carry `errors`. The result is shared:
    * callers that modify it must use {@link FileStore.loadForWrite}.
    */
   async load(ref: FileRef): Promise<Loaded> {
+    const cluster = ref.kind === "guest" ? (await this.load({ kind: "cluster" })).config : undefined;
     const path = this.resolve(filePath(ref));
     let st: { mtimeMs: number; size: number };
     try {
@@ -157,12 +162,12 @@ export class FileStore {
       return { config: emptyConfig(), exists: false };
     }
     const hit = this.cache.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.loaded;
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.cluster === cluster) return hit.loaded;
     const text = await readFile(path, "utf8").catch(() => undefined);
     if (text === undefined) return { config: emptyConfig(), exists: false };
-    const parsed = parseFw(text, codecKind(ref), filePath(ref));
+    const parsed = parseFw(text, codecKind(ref), filePath(ref), cluster);
     const loaded: Loaded = { config: normalise(parsed.config), exists: true };
-    this.cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, loaded });
+    this.cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, cluster, loaded });
     return loaded;
   }
 

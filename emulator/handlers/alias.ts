@@ -1,7 +1,8 @@
 /**
  * Alias endpoints of the cluster and guest scopes (Aliases.pm): case-insensitive keys with the
  * display case kept, `cidr` required on PUT, the comment rebuilt from the request, renames that
- * do not touch references, and deleting a missing alias succeeding silently.
+ * do not touch references, and deleting a missing alias succeeding silently. The nameless alias
+ * Proxmox keeps for an unparseable line (BEHAVIOR.md §11) is listed first, with only the digest.
  */
 import type { AliasFields } from "../../provider/model/wire";
 import { compact, digestOf, fileRefFor, type Handler, type Params, truthy, writeLocked } from "../context";
@@ -14,7 +15,9 @@ function sorted(config: ConfigData): AliasFields[] {
   return [...config.aliases].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** The alias as the API returns it; the nameless alias is Perl's empty hash (no keys at all). */
 function wire(a: AliasFields): Record<string, unknown> {
+  if (a.name === "") return {};
   const cidr = stripHostPrefix(a.cidr);
   return compact({ name: a.name, cidr, comment: a.comment, ipversion: ipVersionOf(cidr) });
 }

@@ -1,9 +1,11 @@
 /**
  * IPSet endpoints of the cluster and guest scopes (IPSet.pm): list/create/rename sets, list/add
  * entries (CIDR cleaning, duplicate and zero-prefix checks, alias entries), get/update/delete one
- * entry by its stored text, delete a set (`force` for non-empty ones).
+ * entry by its stored text, delete a set (`force` for non-empty ones). Entries the parser flagged
+ * come with their `errors`; an entry read from a line Proxmox could not parse has no `cidr` (its
+ * stored text is "", BEHAVIOR.md §11) and is never matched by an entry path.
  */
-import type { IpSetEntryFields } from "../../provider/model/wire";
+import type { FwIpSetEntry } from "../../provider/fw/types";
 import { compact, digestOf, fileRefFor, type Handler, type Params, truthy, writeLocked } from "../context";
 import { assertIfModified, paramError, plainError } from "../http-error";
 import { cleanCidr, stripHostPrefix } from "../net";
@@ -19,8 +21,9 @@ function sortedSets(config: ConfigData): IpSetData[] {
   return [...config.ipsets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Perl's `copy_list_with_digest`: an undefined cidr and the `errors` hash are not hashed. */
 function entriesDigest(set: IpSetData): string {
-  return digestOf(set.entries.map((e) => ({ cidr: e.cidr, comment: e.comment, nomatch: e.nomatch ? 1 : undefined })));
+  return digestOf(set.entries.map(entryWire));
 }
 
 function findSet(config: ConfigData, name: string | undefined): IpSetData {
@@ -29,12 +32,17 @@ function findSet(config: ConfigData, name: string | undefined): IpSetData {
   return set;
 }
 
-function entryWire(e: IpSetEntryFields): Record<string, unknown> {
-  return compact({ cidr: e.cidr, comment: e.comment, nomatch: e.nomatch ? 1 : undefined });
+function entryWire(e: FwIpSetEntry): Record<string, unknown> {
+  return compact({
+    cidr: e.cidr || undefined,
+    comment: e.comment,
+    nomatch: e.nomatch ? 1 : undefined,
+    errors: e.errors,
+  });
 }
 
-function newEntry(cidr: string, params: Params): IpSetEntryFields {
-  const entry: IpSetEntryFields = { cidr };
+function newEntry(cidr: string, params: Params): FwIpSetEntry {
+  const entry: FwIpSetEntry = { cidr };
   if (params.nomatch === "1") entry.nomatch = 1;
   if (truthy(params.comment)) entry.comment = params.comment;
   return entry;

@@ -1,6 +1,8 @@
 import { runEmulatorCli } from "../../emulator/cli";
 import { type RunnerCommand, runRunnerCli } from "../runner/cli";
 import { runDemo } from "./demo";
+import { exportCommand } from "./export";
+import { importCommand } from "./import";
 import { packageVersion } from "./package";
 
 export { packageRoot, packageVersion } from "./package";
@@ -68,6 +70,8 @@ export function commands(): readonly CliCommand[] {
     runnerCommand("preview"),
     runnerCommand("refresh"),
     runnerCommand("destroy"),
+    importCommand,
+    exportCommand,
     versionCommand,
   ];
 }

@@ -1,5 +1,5 @@
-import type { FwConfig, FwFileKind, FwGroup, FwIpSet } from "../../../provider/fw";
-import type { AliasFields, IpSetEntryFields, RuleFields } from "../../../provider/model/wire";
+import type { FwConfig, FwFileKind, FwGroup, FwIpSet, FwIpSetEntry } from "../../../provider/fw";
+import type { AliasFields, RuleFields } from "../../../provider/model/wire";
 
 /**
  * Test oracle: what a config looks like after Proxmox writes it and reads it back, computed
@@ -68,15 +68,29 @@ function mergeSections<T extends { name: string; comment?: string }, R>(
   return [...merged.values()];
 }
 
-function normalizeEntries(entries: readonly IpSetEntryFields[]): IpSetEntryFields[] {
-  const byCidr = new Map<string, IpSetEntryFields>();
+const ALIAS_ENTRY = /^(dc\/|guest\/)?([A-Za-z][A-Za-z0-9_-]+)$/;
+
+/**
+ * Entries after a write and read. Read back, an entry gets Proxmox's `errors`: an alias name the
+ * file does not define (a guest file read alone checks only `guest/` names), or a second entry with
+ * the same address once `/32`/`/128` is stripped.
+ */
+function normalizeEntries(entries: readonly FwIpSetEntry[], aliasKeys: ReadonlySet<string>, kind: FwFileKind) {
+  const byCidr = new Map<string, FwIpSetEntry>();
   for (const e of entries) if (!byCidr.has(e.cidr)) byCidr.set(e.cidr, e);
+  const seen = new Set<string>();
   return [...byCidr.keys()].sort(bytes).map((cidr) => {
     const e = byCidr.get(cidr)!;
-    const out: IpSetEntryFields = { cidr: stripHostPrefix(cidr) };
+    const out: FwIpSetEntry = { cidr: stripHostPrefix(cidr) };
     if (truthy(e.nomatch)) out.nomatch = 1;
     const c = keptComment(e.comment);
     if (c !== undefined) out.comment = c;
+    const alias = ALIAS_ENTRY.exec(cidr);
+    const checked = kind === "cluster" || alias?.[1] === "guest/";
+    if (alias && checked && !aliasKeys.has(alias[2]!.toLowerCase())) {
+      out.errors = { cidr: `no such alias '${alias[2]}'` };
+    } else if (seen.has(out.cidr)) out.errors = { cidr: `duplicate ipset entry for '${out.cidr}'` };
+    seen.add(out.cidr);
     return out;
   });
 }
@@ -96,8 +110,10 @@ function normalizeAliases(aliases: readonly AliasFields[]): AliasFields[] {
 /** `config` after one write and read of a `kind` file; `options` must already be in stored form. */
 export function normalizeConfig(config: FwConfig, kind: FwFileKind): FwConfig {
   const withSets = kind === "cluster" || kind === "guest";
+  const aliases = withSets ? normalizeAliases(config.aliases) : [];
+  const aliasKeys = new Set(aliases.map((a) => a.name.toLowerCase()));
   const ipsets: FwIpSet[] = withSets
-    ? mergeSections(config.ipsets, (s) => normalizeEntries(s.entries)).map((s) => ({
+    ? mergeSections(config.ipsets, (s) => normalizeEntries(s.entries, aliasKeys, kind)).map((s) => ({
         name: s.name,
         entries: s.body,
         ...(s.comment !== undefined ? { comment: s.comment } : {}),
@@ -113,7 +129,7 @@ export function normalizeConfig(config: FwConfig, kind: FwFileKind): FwConfig {
       : [];
   return {
     options: { ...config.options },
-    aliases: withSets ? normalizeAliases(config.aliases) : [],
+    aliases,
     ipsets,
     rules: config.rules.map((r) => normalizeRule(r, true)),
     groups,

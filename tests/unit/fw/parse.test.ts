@@ -77,12 +77,11 @@ describe("parseFw", () => {
     ]);
   });
 
-  it("reads ipset entries with nomatch and comments, keeping duplicates, aliases and bad addresses", () => {
+  it("reads ipset entries with nomatch and comments, keeping duplicates, aliases and bad addresses with errors", () => {
     const { config, diagnostics } = parseFw(
-      "[IPSET Mgmt] # admins\n! 10.0.0.0/8 # not all\n10.0.0.5/32\n10.0.0.5\nsrv # 0\ndc/srv\n10.0.0.300\n0.0.0.0/0",
+      "[ALIASES]\nsrv 10.0.0.9\n[IPSET Mgmt] # admins\n! 10.0.0.0/8 # not all\n10.0.0.5/32\n10.0.0.5\nsrv # 0\ndc/srv\nDC/srv\n10.0.0.300\n0.0.0.0/0",
       "cluster",
     );
-    expect(diagnostics).toEqual([]);
     expect(config.ipsets).toEqual([
       {
         name: "mgmt",
@@ -90,13 +89,114 @@ describe("parseFw", () => {
         entries: [
           { cidr: "10.0.0.0/8", nomatch: 1, comment: "not all" },
           { cidr: "10.0.0.5" },
-          { cidr: "10.0.0.5" },
+          { cidr: "10.0.0.5", errors: { cidr: "duplicate ipset entry for '10.0.0.5'" } },
           { cidr: "srv" },
           { cidr: "dc/srv" },
-          { cidr: "10.0.0.300" },
-          { cidr: "0.0.0.0/0" },
+          { cidr: "DC/srv", errors: { cidr: "value does not look like a valid IP address or CIDR network" } },
+          { cidr: "10.0.0.300", errors: { cidr: "value does not look like a valid IP address or CIDR network" } },
+          { cidr: "0.0.0.0/0", errors: { cidr: "a zero prefix is not allowed in ipset entries\n" } },
         ],
       },
+    ]);
+    expect(diagnostics.map((d) => [d.line, d.effect, d.message])).toEqual([
+      [6, "kept", "ipset 'mgmt': entry '10.0.0.5': duplicate ipset entry for '10.0.0.5'"],
+      [9, "kept", "ipset 'mgmt': entry 'DC/srv': value does not look like a valid IP address or CIDR network"],
+      [10, "kept", "ipset 'mgmt': entry '10.0.0.300': value does not look like a valid IP address or CIDR network"],
+      [11, "kept", "ipset 'mgmt': entry '0.0.0.0/0': a zero prefix is not allowed in ipset entries"],
+    ]);
+  });
+
+  it("keeps an ipset line it cannot parse as an entry without cidr, nomatch from Perl's stale $1", () => {
+    const { config, diagnostics } = parseFw(
+      "[IPSET s1]\n10.0.0.1 10.0.0.2\n10.0.0.3 10.0.0.4 # c\n10.0.0.5 10.0.0.6 # 0\n10.0.0.7 10.0.0.8 #",
+      "cluster",
+    );
+    const error = { cidr: "value does not look like a valid IP address or CIDR network" };
+    expect(config.ipsets[0]!.entries).toEqual([
+      { cidr: "", nomatch: 1, errors: error },
+      { cidr: "", nomatch: 1, comment: "c", errors: error },
+      { cidr: "", errors: error },
+      { cidr: "", errors: error },
+    ]);
+    expect(diagnostics[0]).toEqual({
+      file: "cluster.fw",
+      line: 2,
+      text: "10.0.0.1 10.0.0.2",
+      message: "ipset 's1': an entry without cidr: value does not look like a valid IP address or CIDR network",
+      effect: "kept",
+    });
+  });
+
+  it("checks alias entries against the aliases read so far, and a guest file's against the cluster's", () => {
+    const cluster = parseFw(
+      "[IPSET early]\ndc/office\n[ALIASES]\noffice 10.0.0.1\n[IPSET late]\nguest/OFFICE",
+      "cluster",
+    );
+    expect(cluster.config.ipsets.map((s) => s.entries)).toEqual([
+      [{ cidr: "dc/office", errors: { cidr: "no such alias 'office'" } }],
+      [{ cidr: "guest/OFFICE" }],
+    ]);
+    const text = "[ALIASES]\nmine 10.0.0.2\n[IPSET gs]\ndc/office\nguest/office\noffice\nmine\ndc/mine\nguest/mine";
+    const guest = parseFw(text, "guest", "firewall/100.fw", cluster.config);
+    expect(guest.config.ipsets[0]!.entries.map((e) => e.errors?.cidr)).toEqual([
+      undefined,
+      "no such alias 'office'",
+      undefined,
+      undefined,
+      "no such alias 'mine'",
+      undefined,
+    ]);
+    const alone = parseFw(text, "guest");
+    expect(alone.config.ipsets[0]!.entries.map((e) => e.errors?.cidr)).toEqual([
+      undefined,
+      "no such alias 'office'",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("keeps an alias line it cannot parse as the nameless alias", () => {
+    const { config, diagnostics } = parseFw("[ALIASES]\nlonely # c\na  10.0.0.1\nb 10.0.0.2\nc 10.0.0.3\r", "cluster");
+    expect(config.aliases).toEqual([
+      { name: "", cidr: "" },
+      { name: "b", cidr: "10.0.0.2" },
+    ]);
+    expect(diagnostics.map((d) => [d.line, d.effect, d.message])).toEqual([
+      [2, "kept", "unable to parse alias; Proxmox keeps a nameless alias in its place"],
+      [3, "kept", "unable to parse alias; Proxmox keeps a nameless alias in its place"],
+      [5, "kept", "unable to parse alias; Proxmox keeps a nameless alias in its place"],
+    ]);
+  });
+
+  it("reads a CRLF header as a line of the open section, not as a header", () => {
+    const { config, diagnostics } = parseFw(
+      "[OPTIONS]\r\nenable: 1\r\n[IPSET s1]\r\n10.0.0.1\r\n[RULES]\r\nIN ACCEPT -p tcp\r\n",
+      "cluster",
+    );
+    expect(config.options).toEqual({});
+    expect(config.rules).toEqual([]);
+    const error = { cidr: "value does not look like a valid IP address or CIDR network" };
+    expect(config.ipsets).toEqual([
+      {
+        name: "s1",
+        entries: [{ cidr: "10.0.0.1" }, { cidr: "[RULES]", errors: error }, { cidr: "", nomatch: 1, errors: error }],
+      },
+    ]);
+    expect(diagnostics.map((d) => [d.line, d.effect, d.message])).toEqual([
+      [
+        1,
+        "dropped",
+        "'[OPTIONS]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
+      ],
+      [2, "dropped", "skip line - no section"],
+      [
+        5,
+        "kept",
+        "'[RULES]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): ipset 's1': entry '[RULES]': value does not look like a valid IP address or CIDR network",
+      ],
+      [6, "kept", "ipset 's1': an entry without cidr: value does not look like a valid IP address or CIDR network"],
     ]);
   });
 
@@ -199,33 +299,62 @@ describe("parseFw", () => {
         "host",
         "option 'nf_conntrack_helpers': extraneous commas in list",
       ],
-      ["an alias without address", "[ALIASES]\nlonely", "cluster", "unable to parse alias: lonely"],
-      ["an alias with two blanks", "[ALIASES]\na  10.0.0.1", "cluster", "unable to parse alias: a  10.0.0.1"],
       [
         "an alias with a bad address",
         "[ALIASES]\na 10.0.0.300",
         "cluster",
         "alias 'a': value does not look like a valid IP address or CIDR network",
       ],
-      [
-        "an ipset line with two words",
-        "[IPSET s1]\n10.0.0.1 10.0.0.2",
-        "cluster",
-        "unable to parse ipset entry: 10.0.0.1 10.0.0.2",
-      ],
       ["an invalid ipset name", "[IPSET 1set]", "cluster", "invalid ipset name '1set'"],
       ["a too long group name", "[group abcdefghijklmnopqrs]", "cluster", "security group name too long"],
-      ["an unknown section", "[VNET v1]", "vnet", "unknown section header '[VNET v1]'"],
-      ["aliases in a host file", "[ALIASES]", "host", "section '[ALIASES]' is not allowed in a host file"],
-      ["an ipset in a vnet file", "[IPSET s]", "vnet", "section '[IPSET s]' is not allowed in a vnet file"],
-      ["a group in a guest file", "[group web]", "guest", "section '[group web]' is not allowed in a guest file"],
-      ["a header with trailing text", "[RULES] # x", "cluster", "unknown section header '[RULES] # x'"],
-      ["a CRLF header", "[RULES]\r", "cluster", "unknown section header '[RULES]\r'"],
+      [
+        "an unknown section",
+        "[VNET v1]",
+        "vnet",
+        "'[VNET v1]' is not a section header of a vnet file: skip line - no section",
+      ],
+      [
+        "aliases in a host file",
+        "[RULES]\n[ALIASES]",
+        "host",
+        "'[ALIASES]' is not a section header of a host file: unable to parse rule: [ALIASES]",
+      ],
+      [
+        "an ipset in a vnet file",
+        "[OPTIONS]\n[IPSET s]",
+        "vnet",
+        "'[IPSET s]' is not a section header of a vnet file: can't parse option '[IPSET s]'",
+      ],
+      [
+        "a group in a guest file",
+        "[group web]",
+        "guest",
+        "'[group web]' is not a section header of a guest file: skip line - no section",
+      ],
+      [
+        "a header with trailing text",
+        "[RULES] # x",
+        "cluster",
+        "'[RULES] # x' is not a section header of a cluster file: skip line - no section",
+      ],
+      [
+        "a CRLF header",
+        "[RULES]\r",
+        "cluster",
+        "'[RULES]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): skip line - no section",
+      ],
     ];
-    it.each(cases)("fails on %s, reporting its line number", (_what, text, kind, message) => {
-      const lines = text.split("\n").length;
+    it.each(cases)("fails on %s, reporting its file, line and text", (_what, text, kind, message) => {
+      const lines = text.split("\n");
       const { diagnostics } = parseFw(`# lead\n${text}`, kind);
-      expect(diagnostics).toEqual([{ line: lines + 1, message }]);
+      const last = lines[lines.length - 1]!;
+      expect(diagnostics).toEqual([
+        { file: `${kind}.fw`, line: lines.length + 1, text: last, message, effect: "dropped" },
+      ]);
+    });
+
+    it("names the file it was given", () => {
+      expect(parseFw("x", "host", "nodes/pve1/host.fw").diagnostics[0]!.file).toBe("nodes/pve1/host.fw");
     });
 
     it("fails every line of a section whose header was invalid, and keeps the rest of the file", () => {

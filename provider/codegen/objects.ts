@@ -1,0 +1,147 @@
+/**
+ * The arguments of each generated resource, built from what Proxmox holds so that the provider's
+ * canonical form of the arguments equals the canonical form of the live object (the first `up`
+ * then writes nothing). What a resource cannot represent is left out and reported.
+ *
+ * @module
+ */
+import { NOT_AN_ADDRESS, ZERO_PREFIX_ERROR } from "../fw/entry";
+import type { FwIpSet } from "../fw/types";
+import { validateAlias } from "../model/alias";
+import { canonicalComment, formatIssues } from "../model/common";
+import { canonicalIpSetCidr, validateIpSet } from "../model/ipset";
+import { canonicalOptions, type OptionsScopeKind, optionsFromWire, validateOptions } from "../model/options";
+import { canonicalRule, checkRule, ruleFromWire } from "../model/rule";
+import type { Scope } from "../model/scope";
+import type { AliasFields, IpSetEntryFields, RuleFields } from "../model/wire";
+import type { Value } from "./emit";
+import { type Declared, type RefTables, resolveAddress, resolveEntry, resolveGroup } from "./refs";
+
+/** Collects what one resource needs besides its arguments, and what could not be carried over. */
+export interface BuildContext {
+  readonly tables: RefTables;
+  /** Resources the arguments refer to without an output in the value. */
+  readonly dependsOn: Set<Declared>;
+  /** Reports something left out or suspicious; `file` and `line` are added by the caller. */
+  warn(message: string): void;
+  /** Set when a value uses `pulumi.interpolate`. */
+  interpolates: boolean;
+}
+
+const RULE_FIELDS = ["macro", "iface", "source", "dest", "proto", "dport", "sport", "icmpType", "log"] as const;
+
+/** One rule's arguments, in a readable order, with references resolved; defaults (`type: "in"`, `enable: true`) left out. */
+export function ruleArgs(fields: RuleFields, where: string, scope: Scope, ctx: BuildContext): Value {
+  const canonical = canonicalRule(fields);
+  for (const issue of checkRule(canonical, scope))
+    ctx.warn(`${where}.${issue.path}: ${issue.reason} (the provider will reject this rule; fix it in Proxmox)`);
+  const rule = ruleFromWire(canonical);
+  const args: Record<string, Value | undefined> = {};
+  if (rule.type !== "in") args.type = rule.type;
+  args.action = rule.type === "group" ? use(resolveGroup(rule.action, ctx.tables), ctx) : rule.action;
+  for (const field of RULE_FIELDS) {
+    const value = rule[field];
+    if (value === undefined) continue;
+    args[field] = field === "source" || field === "dest" ? use(resolveAddress(String(value), ctx.tables), ctx) : value;
+  }
+  if (!rule.enable) args.enable = false;
+  if (rule.comment !== undefined) args.comment = rule.comment;
+  return args;
+}
+
+function use(resolved: ReturnType<typeof resolveAddress>, ctx: BuildContext): Value {
+  for (const d of resolved.dependsOn) ctx.dependsOn.add(d);
+  if (resolved.interpolates) ctx.interpolates = true;
+  return resolved.value;
+}
+
+/** An alias's arguments (`name`, `cidr`, `comment`), or `undefined` for the nameless alias. */
+export function aliasArgs(alias: AliasFields, ctx: BuildContext): Record<string, Value> | undefined {
+  if (alias.name === "") {
+    ctx.warn(
+      "an [ALIASES] line Proxmox could not parse (it keeps a nameless alias, which no resource can hold) is left out; " +
+        "fix or remove the line",
+    );
+    return undefined;
+  }
+  const checked = validateAlias(alias);
+  if (!checked.ok) ctx.warn(`alias '${alias.name}': ${formatIssues(checked.issues)}`);
+  const comment = canonicalComment(alias.comment);
+  return { name: alias.name, cidr: alias.cidr, ...(comment === undefined ? {} : { comment }) };
+}
+
+/**
+ * The entries of an IPSet the program can declare, in Proxmox's order. Entries Proxmox flags are
+ * reported; those the provider cannot declare (no cidr, not an address, a zero prefix, a repeat of
+ * an earlier entry) are left out. An entry naming a missing alias is kept: it is what Proxmox holds.
+ */
+export function declarableEntries(set: FwIpSet, ctx: BuildContext): IpSetEntryFields[] {
+  const seen = new Set<string>();
+  const out: IpSetEntryFields[] = [];
+  for (const entry of set.entries) {
+    const error = entry.errors?.cidr;
+    const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
+    if (entry.cidr === "" || error === NOT_AN_ADDRESS || error === ZERO_PREFIX_ERROR) {
+      ctx.warn(
+        `ipset '${set.name}': ${what} is left out: Proxmox flags it (${error?.trimEnd()}) and skips it; remove it in Proxmox`,
+      );
+      continue;
+    }
+    const key = canonicalIpSetCidr(entry.cidr);
+    if (seen.has(key)) {
+      ctx.warn(
+        `ipset '${set.name}': ${what} repeats an earlier entry and is left out (Proxmox drops it on its next write)`,
+      );
+      continue;
+    }
+    seen.add(key);
+    if (error !== undefined) ctx.warn(`ipset '${set.name}': ${what}: ${error} (kept; Proxmox skips it until fixed)`);
+    const comment = canonicalComment(entry.comment);
+    const nomatch = entry.nomatch !== undefined && Number(entry.nomatch) >= 1;
+    out.push({ cidr: entry.cidr, ...(nomatch ? { nomatch: 1 } : {}), ...(comment === undefined ? {} : { comment }) });
+  }
+  const checked = validateIpSet({ name: set.name, comment: set.comment, entries: [] });
+  if (!checked.ok) ctx.warn(`ipset '${set.name}': ${formatIssues(checked.issues)}`);
+  return out;
+}
+
+/**
+ * One entry as the program declares it: the bare cidr, or `{ cidr, nomatch, comment }`. An alias
+ * entry points at the alias resource (`alias.ref`, `alias.name`); with `literal` (entries kept in
+ * a JSON data file) it stays text and the alias becomes a `dependsOn`.
+ */
+export function entryValue(entry: IpSetEntryFields, ctx: BuildContext, literal: boolean): Value {
+  const resolved = resolveEntry(entry.cidr, ctx.tables);
+  if (literal && resolved.target) ctx.dependsOn.add(resolved.target);
+  const cidr = literal ? entry.cidr : use(resolved, ctx);
+  const nomatch = entry.nomatch !== undefined;
+  if (!nomatch && entry.comment === undefined) return cidr;
+  return {
+    cidr,
+    ...(nomatch ? { nomatch: true } : {}),
+    ...(entry.comment === undefined ? {} : { comment: entry.comment }),
+  };
+}
+
+/**
+ * A scope's options as arguments (camelCase, booleans, numbers, `logRatelimit` as an object).
+ * Options the resource has no argument for (e.g. a guest's `ips`) are left out and reported: the
+ * resource would remove them.
+ */
+export function optionArgs(kind: OptionsScopeKind, options: Readonly<Record<string, string>>, ctx: BuildContext) {
+  const known = canonicalOptions(kind, options);
+  for (const key of Object.keys(options)) {
+    if (!(key in known))
+      ctx.warn(`option '${key}' has no argument in this package and is left out; the first up would remove it`);
+  }
+  const args = optionsFromWire(kind, options) as Record<string, Value | undefined>;
+  if (typeof args.logRatelimit === "string") {
+    ctx.warn(`option 'log_ratelimit: ${args.logRatelimit}' does not parse and is left out`);
+    delete args.logRatelimit;
+  }
+  if (kind === "cluster" && Number(options.enable) > 1)
+    ctx.warn(`option 'enable: ${options.enable}' is a pending anti-lockout timestamp; declared as enable: true (1)`);
+  const checked = validateOptions(kind, args);
+  if (!checked.ok) ctx.warn(`options: ${formatIssues(checked.issues)}`);
+  return args;
+}
