@@ -159,11 +159,7 @@ describe("pve-firewall import", () => {
         encoding: "utf8",
       },
     );
-    // Until the `adopt` input lands in the SDK (issue 9, resources branch), only its absence may be reported.
-    const errors = `${result.stdout}${result.stderr}`
-      .split("\n")
-      .filter((line) => line !== "" && !/error TS2353: .*'adopt' does not exist in type/.test(line));
-    expect(errors).toEqual([]);
+    expect(`${result.stdout}${result.stderr}`.split("\n").filter((line) => line !== "")).toEqual([]);
   });
 
   it("reports a guest file whose guest no config places, and skips it as the API would", async () => {

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, symlink, writeFile } from "node:fs/promises";
+import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { answers, cli, fixtureDir, serve, tempDir } from "../cli/helpers";
 
@@ -51,6 +51,11 @@ function semantic(all: Map<string, unknown>): Map<string, unknown> {
   );
 }
 
+/** Write calls (anything but GET) the emulator has answered so far. */
+function writes(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(calls).filter(([key]) => !key.startsWith("GET ")));
+}
+
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error("dist/provider/cli/main.js is missing: run `npm run build` first");
 });
@@ -68,9 +73,6 @@ describe("an imported program", () => {
     } finally {
       await source.emulator.stop();
     }
-    // Until the `adopt` input lands (issue 9, resources branch) the provider refuses it as unknown.
-    const index = join(program, "index.ts");
-    await writeFile(index, (await readFile(index, "utf8")).replace(/,? adopt: true,?/g, ""));
     const empty = await tempDir("fw-empty-");
     const fresh = await serve(empty.path, source.topology);
     try {
@@ -84,6 +86,31 @@ describe("an imported program", () => {
     } finally {
       await fresh.emulator.stop();
       await empty.remove();
+      await work.remove();
+    }
+  }, 300_000);
+});
+
+describe.each(["all-scopes", "large"])("an imported program over the live firewall it came from (%s)", (fixture) => {
+  it("adopts every object with zero writes, then a refresh finds no drift", async () => {
+    const work = await tempDir("fw-import-adopt-");
+    await symlink(join(repoRoot, "node_modules"), join(work.path, "node_modules"), "dir");
+    const program = join(work.path, "program");
+    const live = await serve(fixtureDir(fixture));
+    try {
+      expect((await cli(["import", "--out", program], live.env)).code).toBe(0);
+      const before = await answers(live.emulator, live.topology);
+      live.emulator.calls.reset();
+      const flags = [program, "--state-dir", join(work.path, "state")];
+      const up = await runBin(["up", ...flags, "--yes"], live.env);
+      expect({ code: up.code, tail: up.output.slice(-2000) }).toMatchObject({ code: 0 });
+      expect(writes(live.emulator.calls.snapshot())).toEqual({});
+      expect(await answers(live.emulator, live.topology)).toEqual(before);
+      const check = await runBin(["preview", ...flags, "--refresh", "--expect-no-changes"], live.env);
+      expect({ code: check.code, tail: check.output.slice(-2000) }).toMatchObject({ code: 0 });
+      expect(writes(live.emulator.calls.snapshot())).toEqual({});
+    } finally {
+      await live.emulator.stop();
       await work.remove();
     }
   }, 300_000);
