@@ -1,7 +1,9 @@
 import { runEmulatorCli } from "../../emulator/cli";
 import { type RunnerCommand, runRunnerCli } from "../runner/cli";
 import { runDemo } from "./demo";
+import { lintCommand } from "./lint";
 import { packageVersion } from "./package";
+import { simulateCommand } from "./simulate";
 
 export { packageRoot, packageVersion } from "./package";
 
@@ -68,6 +70,8 @@ export function commands(): readonly CliCommand[] {
     runnerCommand("preview"),
     runnerCommand("refresh"),
     runnerCommand("destroy"),
+    simulateCommand,
+    lintCommand,
     versionCommand,
   ];
 }

@@ -1,0 +1,230 @@
+/**
+ * Where `simulate` and `lint` get their input: a data directory laid out like `/etc/pve`
+ * (`firewall/cluster.fw`, `nodes/<node>/host.fw`, `firewall/<vmid>.fw`, `sdn/firewall/<vnet>.fw`),
+ * a topology file, or a live endpoint read through the API client (credentials from the same
+ * environment as the provider: `PROXMOX_VE_*` / `PM_*`).
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { resolveClientConfig } from "../client/config";
+import { pathSegment } from "../client/encode";
+import { FirewallApi } from "../client/firewall";
+import { PveHttpClient } from "../client/http";
+import type { FwConfig } from "../fw/types";
+import { cleanCidr, parseCidr } from "../model/ip";
+import type { Scope } from "../model/scope";
+import type { ConfigTexts } from "../policy/configs";
+import { readTopology } from "../policy/topology";
+import type { ConfigFile, PolicyConfigs, PolicyTopology } from "../policy/types";
+
+/** A data directory's firewall files, by role, with their paths. */
+export interface DataDir extends ConfigTexts {
+  readonly hosts: Readonly<Record<string, string>>;
+  readonly guests: Readonly<Record<string, string>>;
+  /** `sdn/firewall/<vnet>.fw` texts by VNet (lint reads their lines; the simulator ignores them). */
+  readonly vnets: Readonly<Record<string, string>>;
+  /** Every file read, `/etc/pve`-relative. */
+  readonly files: readonly string[];
+}
+
+async function readIfFile(path: string): Promise<string | undefined> {
+  try {
+    if (!(await stat(path)).isFile()) return undefined;
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+async function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => [] as string[]);
+}
+
+/** Reads the firewall files of a data directory; missing files are simply absent. */
+export async function readDataDir(dir: string): Promise<DataDir> {
+  const files: string[] = [];
+  const cluster = await readIfFile(join(dir, "firewall", "cluster.fw"));
+  if (cluster !== undefined) files.push("firewall/cluster.fw");
+  const guests: Record<string, string> = {};
+  for (const name of (await list(join(dir, "firewall"))).sort()) {
+    const m = /^(\d+)\.fw$/.exec(name);
+    if (!m) continue;
+    const text = await readIfFile(join(dir, "firewall", name));
+    if (text !== undefined) {
+      guests[m[1]!] = text;
+      files.push(`firewall/${name}`);
+    }
+  }
+  const hosts: Record<string, string> = {};
+  for (const node of (await list(join(dir, "nodes"))).sort()) {
+    const text = await readIfFile(join(dir, "nodes", node, "host.fw"));
+    if (text !== undefined) {
+      hosts[node] = text;
+      files.push(`nodes/${node}/host.fw`);
+    }
+  }
+  const vnets: Record<string, string> = {};
+  for (const name of (await list(join(dir, "sdn", "firewall"))).sort()) {
+    if (!name.endsWith(".fw")) continue;
+    const text = await readIfFile(join(dir, "sdn", "firewall", name));
+    if (text !== undefined) {
+      vnets[name.slice(0, -3)] = text;
+      files.push(`sdn/firewall/${name}`);
+    }
+  }
+  return { ...(cluster !== undefined ? { cluster } : {}), hosts, guests, vnets, files };
+}
+
+/**
+ * Reads a topology file (the emulator's format, nodes as names or `{ name, ip, network, rings }`).
+ *
+ * @throws Error naming the file and the problem
+ */
+export async function readTopologyFile(path: string): Promise<PolicyTopology> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (err) {
+    throw new Error(`topology file '${path}': ${(err as Error).message}`);
+  }
+  try {
+    return readTopology(json);
+  } catch (err) {
+    throw new Error(`topology file '${path}': ${(err as Error).message}`);
+  }
+}
+
+const statusSchema = z.array(
+  z.looseObject({ type: z.string(), name: z.string().optional(), ip: z.string().optional() }),
+);
+const networkSchema = z.array(
+  z.looseObject({ iface: z.string(), cidr: z.string().optional(), cidr6: z.string().optional() }),
+);
+
+/**
+ * Reads configs and topology from a live endpoint: `/cluster/status` and `/nodes/{node}/network`
+ * for node addresses and local networks, guest lists and configs for NICs, and every firewall
+ * list (one GET each). Rings default to each node's address.
+ *
+ * @throws ConfigError when the endpoint or credentials are missing, or the client's errors
+ */
+export async function readLive(env: Readonly<Record<string, string | undefined>> = process.env): Promise<{
+  configs: PolicyConfigs;
+  topology: PolicyTopology;
+}> {
+  const http = new PveHttpClient(resolveClientConfig({}, env));
+  try {
+    const api = new FirewallApi(http);
+    const status = await http.request("GET", "/cluster/status", undefined, {
+      subject: "cluster status",
+      schema: statusSchema,
+    });
+    const nodes = await Promise.all(
+      status
+        .filter((e) => e.type === "node" && e.name !== undefined && e.ip !== undefined)
+        .map(async (e) => {
+          const ifaces = await http.request("GET", `/nodes/${pathSegment(e.name!)}/network`, undefined, {
+            subject: `network of node/${e.name}`,
+            schema: networkSchema,
+          });
+          const ip = parseCidr(e.ip!);
+          const holder = ifaces.find((i) => {
+            const c = parseCidr(i.cidr ?? i.cidr6 ?? "");
+            return c?.prefix !== undefined && ip && c.version === ip.version && sameNet(c, ip, c.prefix);
+          });
+          const cidr = holder ? parseCidr(holder.cidr ?? holder.cidr6 ?? "") : undefined;
+          return {
+            name: e.name!,
+            ip: e.ip!,
+            ...(cidr?.prefix !== undefined ? { network: cleanCidr({ ...cidr, prefix: cidr.prefix }) } : {}),
+            ...(holder ? { iface: holder.iface } : {}),
+          };
+        }),
+    );
+    const guests = (
+      await Promise.all(
+        nodes.flatMap((n) =>
+          (["qemu", "lxc"] as const).map(async (type) => {
+            const listed = await api.listGuests(n.name, type);
+            return Promise.all(
+              listed.map(async (g) => {
+                const config = await api.getGuestConfig(n.name, type, Number(g.vmid));
+                const nics = Object.fromEntries(
+                  Object.entries(config)
+                    .filter(([k]) => /^net\d+$/.test(k))
+                    .map(([k, v]) => [k, String(v)]),
+                );
+                return { vmid: Number(g.vmid), type, node: n.name, nics };
+              }),
+            );
+          }),
+        ),
+      )
+    ).flat();
+    const topology = readTopology({ nodes, guests });
+    const cluster = await readScope(api, { kind: "cluster" }, true);
+    const hosts: Record<string, ConfigFile> = {};
+    for (const n of nodes) hosts[n.name] = await readScope(api, { kind: "node", node: n.name }, false);
+    const guestFiles: Record<string, ConfigFile> = {};
+    for (const g of guests) {
+      const file = await readScope(api, { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.type }, true);
+      const c = file.config;
+      if (Object.keys(c.options).length + c.rules.length + c.aliases.length + c.ipsets.length > 0) {
+        guestFiles[String(g.vmid)] = file;
+      }
+    }
+    return { configs: { cluster, hosts, guests: guestFiles }, topology };
+  } finally {
+    await http.close();
+  }
+}
+
+function sameNet(a: { value: bigint; version: 4 | 6 }, b: { value: bigint }, prefix: number): boolean {
+  const bits = BigInt((a.version === 4 ? 32 : 128) - prefix);
+  return a.value >> bits === b.value >> bits;
+}
+
+/** One scope's firewall config through the API, as the `.fw` codec would hold it. */
+async function readScope(api: FirewallApi, scope: Scope, objects: boolean): Promise<ConfigFile> {
+  const [{ options }, { rules }] = await Promise.all([api.getOptions(scope), api.listRules(scope)]);
+  const config: FwConfig = {
+    options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])),
+    rules: rules.map(({ pos: _p, digest: _d, ipversion: _i, errors: _e, ...fields }) => fields),
+    aliases: objects ? (await api.listAliases(scope)).map(({ digest: _d, ipversion: _i, ...a }) => a) : [],
+    ipsets: objects
+      ? await Promise.all(
+          (await api.listIpSets(scope)).map(async (s) => ({
+            name: s.name,
+            ...(s.comment ? { comment: s.comment } : {}),
+            entries: (await api.listIpSetEntries(scope, s.name)).entries.map(({ digest: _d, ...e }) => e),
+          })),
+        )
+      : [],
+    groups:
+      scope.kind === "cluster"
+        ? await Promise.all(
+            (await api.listGroups()).map(async (g) => ({
+              name: g.group,
+              rules: (await api.listRules({ kind: "group", group: g.group })).rules.map(
+                ({ pos: _p, digest: _d, ipversion: _i, errors: _e, ...fields }) => fields,
+              ),
+            })),
+          )
+        : [],
+  };
+  return { config, file: scopeLabel(scope) };
+}
+
+function scopeLabel(scope: Scope): string {
+  switch (scope.kind) {
+    case "cluster":
+      return "api:cluster";
+    case "node":
+      return `api:node/${scope.node}`;
+    case "vm":
+      return `api:${scope.guestType}/${scope.node}/${scope.vmid}`;
+    default:
+      return `api:${scope.kind}`;
+  }
+}
