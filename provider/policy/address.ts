@@ -12,6 +12,13 @@ export type AddressItem =
   | { readonly kind: "net"; readonly version: 4 | 6; readonly value: bigint; readonly prefix: number }
   | { readonly kind: "range"; readonly version: 4 | 6; readonly from: bigint; readonly to: bigint };
 
+/** An address item as an inclusive range of one family, for fast tests. */
+interface Span {
+  readonly version: 4 | 6;
+  readonly lo: bigint;
+  readonly hi: bigint;
+}
+
 /** Result of {@link parseAddressList}: a reference (checked later), a literal list, or Proxmox's error text. */
 export type AddressList =
   | { readonly ok: true; readonly kind: "ipset" | "alias" }
@@ -67,22 +74,21 @@ function parseElement(elem: string): AddressItem | undefined {
   return { kind: "range", version: from.version, from: from.value, to: to.value };
 }
 
-/** Whether `ip` is in one of `items` (`-s a,b` or `-m iprange --src-range a-b`). */
-export function inList(items: readonly AddressItem[], ip: ParsedIp): boolean {
-  for (const item of items) {
-    if (item.version !== ip.version) continue;
-    if (item.kind === "range") {
-      if (ip.value >= item.from && ip.value <= item.to) return true;
-    } else if (inNet(item, ip)) return true;
-  }
-  return false;
-}
-
-/** Whether `ip` is inside the network `value/prefix` of the same family. */
-export function inNet(net: { version: 4 | 6; value: bigint; prefix: number }, ip: ParsedIp): boolean {
-  if (net.version !== ip.version) return false;
-  const mask = hostMask(net.version, net.prefix);
-  return (ip.value & ~mask) === (net.value & ~mask);
+/** A matcher for `items` (`-s a,b` or `-m iprange --src-range a-b`): whether an address is in one of them. */
+export function listMatcher(items: readonly AddressItem[]): (ip: ParsedIp) => boolean {
+  const spans: Span[] = items.map((i) =>
+    i.kind === "range"
+      ? { version: i.version, lo: i.from, hi: i.to }
+      : {
+          version: i.version,
+          lo: i.value & ~hostMask(i.version, i.prefix),
+          hi: i.value | hostMask(i.version, i.prefix),
+        },
+  );
+  return (ip) => {
+    for (const s of spans) if (s.version === ip.version && ip.value >= s.lo && ip.value <= s.hi) return true;
+    return false;
+  };
 }
 
 /** One entry of a kernel set: a network, possibly `nomatch`. */
@@ -99,9 +105,11 @@ export interface SetEntry {
  * A kernel `hash:net` set (both families): an address is in the set when the most specific entry
  * that contains it is not `nomatch` (the kernel tries prefixes from the longest to the shortest).
  * Entries are stored as the kernel stores them: host bits cleared, the last add of a net wins.
+ * A lookup costs one hash probe per distinct prefix length, as in the kernel.
  */
 export class KernelSet {
   readonly #entries: SetEntry[];
+  readonly #byPrefix: { readonly version: 4 | 6; readonly mask: bigint; readonly nets: Map<bigint, SetEntry> }[];
 
   constructor(entries: readonly SetEntry[]) {
     const byNet = new Map<string, SetEntry>();
@@ -110,6 +118,17 @@ export class KernelSet {
       byNet.set(`${e.version}/${value}/${e.prefix}`, { ...e, value });
     }
     this.#entries = [...byNet.values()].sort((a, b) => b.prefix - a.prefix);
+    const groups = new Map<string, { version: 4 | 6; mask: bigint; nets: Map<bigint, SetEntry> }>();
+    for (const e of this.#entries) {
+      const key = `${e.version}/${e.prefix}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { version: e.version, mask: ~hostMask(e.version, e.prefix), nets: new Map() };
+        groups.set(key, g);
+      }
+      g.nets.set(e.value, e);
+    }
+    this.#byPrefix = [...groups.values()];
   }
 
   /** The entries, most specific first. */
@@ -119,7 +138,11 @@ export class KernelSet {
 
   /** Whether `ip` is in the set (`-m set --match-set`). */
   has(ip: ParsedIp): boolean {
-    for (const e of this.#entries) if (inNet(e, ip)) return !e.nomatch;
+    for (const g of this.#byPrefix) {
+      if (g.version !== ip.version) continue;
+      const e = g.nets.get(ip.value & g.mask);
+      if (e) return !e.nomatch;
+    }
     return false;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { protocolNumber } from "../model/pve-tables";
 import type { RuleFields } from "../model/wire";
-import { type AddressItem, inList, type KernelSet, parseAddressList } from "./address";
+import { type KernelSet, listMatcher, parseAddressList } from "./address";
 import { type Cond, cond } from "./ir";
 import type { LoadedFile, LoadedRule } from "./load";
 import { icmpCondition, icmpMatches, parsePortSpec, portIn } from "./ports";
@@ -143,6 +143,6 @@ function addressCond(spec: string, dir: "src" | "dst", ctx: GenContext): Cond {
   }
   const list = parseAddressList(literal);
   if (!list.ok || list.kind !== "literal") throw new GenError(`invalid address '${literal}'`);
-  const items: readonly AddressItem[] = list.items;
-  return dir === "src" ? (p) => inList(items, p.src) : (p) => inList(items, p.dst);
+  const has = listMatcher(list.items);
+  return dir === "src" ? (p) => has(p.src) : (p) => has(p.dst);
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { parseIp } from "../model/ip";
-import { inList, parseNet } from "./address";
+import { listMatcher, parseNet } from "./address";
 import type { RulesetBuilder } from "./builder";
 import { GenError } from "./generate";
 import { type Cond, cond, type IrRule, type Origin, type Target } from "./ir";
@@ -121,8 +121,8 @@ function managementRules(b: RulesetBuilder, chain: string): IrRule[] {
 function localNetworkRules(b: RulesetBuilder, chain: string): IrRule[] {
   const localnet = parseNet(b.localNetwork());
   if (!localnet || localnet.version !== b.version) return [];
-  const items = [localnet];
-  const to: Cond = (p) => inList(items, p.dst);
+  const inLocal = listMatcher([localnet]);
+  const to: Cond = (p) => inLocal(p.dst);
   return (
     [
       [8006, 8006],
@@ -163,10 +163,10 @@ function corosyncRules(b: RulesetBuilder, topology: PolicyTopology, dir: "IN" | 
       const mine = localRings[ring];
       if (mine === undefined || !same(mine) || !same(addr)) return;
       const [src, dst] = dir === "IN" ? [addr, mine] : [mine, addr];
-      const s = [parseNet(src)!];
-      const d = [parseNet(dst)!];
+      const fromPeer = listMatcher([parseNet(src)!]);
+      const toLocal = listMatcher([parseNet(dst)!]);
       rules.push({
-        conds: [(p) => inList(d, p.dst), (p) => inList(s, p.src), ...corosync],
+        conds: [(p) => toLocal(p.dst), (p) => fromPeer(p.src), ...corosync],
         target: RETURN,
         origin: origin(`corosync ring ${ring} between ${other.name} (${addr}) and this node (${mine}), udp 5404:5405`),
       });

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { type AddressItem, inList, type KernelSet, parseNet } from "./address";
+import type { ParsedIp } from "../model/ip";
+import { type KernelSet, listMatcher, parseNet } from "./address";
 import { type Cond, cond, type IrRule, type Origin, plain, type Target } from "./ir";
 import { icmpCondition, icmpMatches, type PortRange, portIn } from "./ports";
 
@@ -19,17 +20,17 @@ const UDP = 17;
 const ICMP = 1;
 const ICMPV6 = 58;
 
-function net(text: string): readonly AddressItem[] {
-  return [parseNet(text)!];
+function net(text: string): (ip: ParsedIp) => boolean {
+  return listMatcher([parseNet(text)!]);
 }
 const srcIn =
-  (items: readonly AddressItem[]): Cond =>
+  (has: ReturnType<typeof net>): Cond =>
   (p) =>
-    inList(items, p.src);
+    has(p.src);
 const dstIn =
-  (items: readonly AddressItem[]): Cond =>
+  (has: ReturnType<typeof net>): Cond =>
   (p) =>
-    inList(items, p.dst);
+    has(p.dst);
 const dport =
   (...ranges: PortRange[]): Cond =>
   (p) =>
