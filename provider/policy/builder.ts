@@ -13,7 +13,7 @@ import { cond, type IrRule, type Origin, type Target } from "./ir";
 import type { LoadedConfigs, LoadedFile, LoadedRule } from "./load";
 import { standardChains } from "./std-chains";
 import type { PolicyGuest, PolicyNode } from "./types";
-import { truthy } from "./verify";
+import { ruleEnabled } from "./verify";
 
 const ALIAS_ENTRY = /^(dc\/|guest\/)?([A-Za-z][A-Za-z0-9\-_]+)$/;
 const GROUP_CHAIN = (name: string, dir: "IN" | "OUT") => `GROUP-${name}-${dir}`;
@@ -195,8 +195,7 @@ export class RulesetBuilder {
       const rules = this.createChain(chainName);
       rules.push({ conds: [], target: { k: "MARK", on: false } });
       for (const lr of group?.rules ?? []) {
-        if (lr.rule.type !== dir.toLowerCase() || !truthy(lr.rule.enable) || Object.keys(lr.errors).length > 0)
-          continue;
+        if (lr.rule.type !== dir.toLowerCase() || !ruleEnabled(lr.rule) || Object.keys(lr.errors).length > 0) continue;
         if (lr.ipversion && lr.ipversion !== this.version) continue;
         const target: Target =
           lr.rule.action === "ACCEPT"

@@ -66,7 +66,10 @@ export type ChangeScope =
  */
 export interface PlannedChange {
   readonly scope: ChangeScope;
-  /** The scope's whole rule list after the change (what `FirewallRules` owns). */
+  /**
+   * The scope's whole rule list after the change (what `FirewallRules` owns), as stored fields;
+   * a rule without `enable` is enabled (it is written without a leading `|`).
+   */
   readonly rules?: readonly RuleFields[];
   /** Options to set (string or number) or delete (`null`); others stay. */
   readonly options?: Readonly<Record<string, string | number | null>>;

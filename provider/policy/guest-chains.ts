@@ -12,7 +12,7 @@ import type { LoadedFile } from "./load";
 import { portIn } from "./ports";
 import { ndpRules, policyRules, truthyOption } from "./std-chains";
 import type { PolicyGuest, PolicyNic } from "./types";
-import { truthy } from "./verify";
+import { ruleEnabled, truthy } from "./verify";
 
 const UDP = 17;
 const ICMPV6 = 58;
@@ -93,7 +93,7 @@ function buildDirection(b: RulesetBuilder, guest: PolicyGuest, nic: PolicyNic, f
   const ctx = b.genContext(file, vmid);
   for (const lr of file.rules) {
     if (truthy(lr.rule.iface) && lr.rule.iface !== nic.id) continue;
-    if (!truthy(lr.rule.enable) || Object.keys(lr.errors).length > 0) continue;
+    if (!ruleEnabled(lr.rule) || Object.keys(lr.errors).length > 0) continue;
     if (lr.ipversion && lr.ipversion !== b.version) continue;
     if (lr.rule.type === "group") {
       b.addGroupRule(chain, lr, place, dir, dir === "OUT" ? { k: "RETURN" } : inAccept);

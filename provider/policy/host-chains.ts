@@ -14,7 +14,7 @@ import type { LoadedFile, LoadedRule } from "./load";
 import { portIn } from "./ports";
 import { connRules, inputFilterRules, ndpRules, policyRules } from "./std-chains";
 import type { PolicyTopology } from "./types";
-import { truthy } from "./verify";
+import { ruleEnabled, truthy } from "./verify";
 
 const RETURN: Target = { k: "RETURN" };
 const TCP = 6;
@@ -62,7 +62,7 @@ export function buildHostChains(b: RulesetBuilder, host: LoadedFile | undefined,
     rules.push({ conds: [cond.proto(IGMP)], target: RETURN, origin: implicit("igmp", "IGMP is always accepted") });
 
     for (const lr of all) {
-      if (!truthy(lr.rule.enable) || Object.keys(lr.errors).length > 0) continue;
+      if (!ruleEnabled(lr.rule) || Object.keys(lr.errors).length > 0) continue;
       if (lr.ipversion && lr.ipversion !== b.version) continue;
       const iface = truthy(lr.rule.iface) ? lr.rule.iface : undefined;
       try {

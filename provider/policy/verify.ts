@@ -53,6 +53,14 @@ export function truthy(v: string | number | undefined): v is string | number {
   return v !== undefined && v !== "" && v !== "0" && v !== 0;
 }
 
+/**
+ * Whether a rule is enabled: `enable` 1, or no `enable` at all (a `.fw` rule line without a
+ * leading `|`, which is how the codec writes such a rule).
+ */
+export function ruleEnabled(rule: RuleFields): boolean {
+  return rule.enable === undefined || truthy(rule.enable);
+}
+
 /** The IP version of an alias's cidr. */
 function familyOf(cidr: string): 4 | 6 {
   return cidr.includes(":") ? 6 : 4;

@@ -7,7 +7,7 @@
 import { KernelSet } from "../address";
 import { expandMacro, type GenContext, GenError, ruleConds } from "../generate";
 import type { LoadedConfigs, LoadedFile, LoadedRule } from "../load";
-import { truthy } from "../verify";
+import { ruleEnabled } from "../verify";
 import type { Place } from "./findings";
 
 /** One rule list and its context. */
@@ -61,7 +61,7 @@ export function rulePlace(list: RuleList, lr: { pos?: number; line?: number }): 
 
 /** Whether Proxmox compiles a rule at all: enabled and without errors. */
 export function active(lr: LoadedRule): boolean {
-  return truthy(lr.rule.enable) && Object.keys(lr.errors).length === 0;
+  return ruleEnabled(lr.rule) && Object.keys(lr.errors).length === 0;
 }
 
 const EMPTY_SET = new KernelSet([]);

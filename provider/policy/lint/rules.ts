@@ -9,7 +9,7 @@ import { printRuleLine } from "../../fw/rule";
 import { protocolNumber } from "../../model/pve-tables";
 import type { LoadedConfigs, LoadedRule } from "../load";
 import { parsePortSpec } from "../ports";
-import { truthy } from "../verify";
+import { ruleEnabled, truthy } from "../verify";
 import { type Code, type Finding, finding, type Severity } from "./findings";
 import { compileFailure, type RuleList, rulePlace, rulesOf } from "./lists";
 
@@ -39,7 +39,7 @@ function oneRule(loaded: LoadedConfigs, list: RuleList, lr: LoadedRule): Finding
   const out: Finding[] = [];
   const place = rulePlace(list, lr);
   const text = printRuleLine(lr.rule, list.level !== "group");
-  const enabled = truthy(lr.rule.enable);
+  const enabled = ruleEnabled(lr.rule);
   const sev = (s: Severity): Severity => (enabled ? s : "info");
   const disabledNote = enabled ? "" : " (the rule is disabled; it would be skipped once enabled)";
   const byCode = new Map<Code, string[]>();

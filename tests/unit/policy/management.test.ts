@@ -44,7 +44,7 @@ describe("checkManagementAccess", () => {
     });
   });
 
-  it("names the planned rule that would drop the operator, overlaid on the live rule list", () => {
+  it("names the planned rule that would drop the operator, overlaid on the live rule list (no enable = enabled)", () => {
     const r = checkManagementAccess({
       configs: live,
       topology,
@@ -52,7 +52,7 @@ describe("checkManagementAccess", () => {
       ports: [22],
       nodes: ["pve1"],
       nowSec: NOW,
-      changes: [{ scope: { kind: "cluster" }, rules: [{ type: "in", action: "DROP", enable: 1 }] }],
+      changes: [{ scope: { kind: "cluster" }, rules: [{ type: "in", action: "DROP" }] }],
     });
     expect(r).toEqual([
       expect.objectContaining({
