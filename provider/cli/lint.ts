@@ -19,6 +19,7 @@ import type { PolicyTopology } from "../policy/types";
 import type { CliCommand, CliIo } from "./index";
 import { readDataDir, readLive, readTopologyFile } from "./policy-input";
 
+/** `pve-firewall lint --help`. */
 export const LINT_USAGE = `usage: pve-firewall lint [--topology FILE] [--json] PATH... | --endpoint
 
 Finds what Proxmox would skip, never reach or not enforce in firewall configs.

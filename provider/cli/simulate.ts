@@ -12,6 +12,7 @@ import type { Packet, PolicyConfigs, PolicyTopology } from "../policy/types";
 import type { CliCommand, CliIo } from "./index";
 import { readDataDir, readLive, readTopologyFile } from "./policy-input";
 
+/** `pve-firewall simulate --help`. */
 export const SIMULATE_USAGE = `usage: pve-firewall simulate (--data DIR [--topology FILE] | --endpoint) [--node NAME]
          (--packets FILE | --from ZONE --to ZONE [--proto P] [--dport N] [--sport N] [--source IP] [--dest IP])
          [--json]

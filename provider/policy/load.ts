@@ -36,18 +36,21 @@ export interface LoadedEntry {
   readonly error?: string;
 }
 
+/** An IPSet after loading: its header line and its entries. */
 export interface LoadedIpSet {
   readonly name: string;
   readonly line?: number;
   readonly entries: readonly LoadedEntry[];
 }
 
+/** An alias after loading (keyed by lower-cased name), with the line of its first definition. */
 export interface LoadedAlias {
   readonly name: string;
   readonly cidr: string;
   readonly line?: number;
 }
 
+/** A security group after loading: its rules, and rule lines Proxmox dropped. */
 export interface LoadedGroup {
   readonly name: string;
   readonly rules: readonly LoadedRule[];

@@ -44,6 +44,7 @@ export const topologyFileSchema = z.object({
   vnets: z.array(z.object({ vnet: z.string(), zone: z.string() })).optional(),
   corosync: z.strictObject({ transport: z.enum(["knet", "udp", "udpu"]).optional() }).optional(),
 });
+/** A topology file as written (before defaults). */
 export type TopologyFile = z.input<typeof topologyFileSchema>;
 
 /**
