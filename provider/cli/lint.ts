@@ -48,16 +48,18 @@ async function filesOf(path: string): Promise<{ sets: LintFile[][] }> {
   }
   const dir = await readDataDir(path);
   const set: LintFile[] = [];
-  if (dir.cluster !== undefined)
-    set.push({ path: join(path, "firewall/cluster.fw"), role: { kind: "cluster" }, text: dir.cluster });
+  const at = (rel: string) => join(path, rel);
+  if (dir.cluster !== undefined && dir.paths.cluster) {
+    set.push({ path: at(dir.paths.cluster), role: { kind: "cluster" }, text: dir.cluster });
+  }
   for (const [node, text] of Object.entries(dir.hosts)) {
-    set.push({ path: join(path, "nodes", node, "host.fw"), role: { kind: "host", node }, text });
+    set.push({ path: at(dir.paths.hosts[node]!), role: { kind: "host", node }, text });
   }
   for (const [vmid, text] of Object.entries(dir.guests)) {
-    set.push({ path: join(path, "firewall", `${vmid}.fw`), role: { kind: "guest", vmid }, text });
+    set.push({ path: at(dir.paths.guests[vmid]!), role: { kind: "guest", vmid }, text });
   }
   for (const [vnet, text] of Object.entries(dir.vnets)) {
-    set.push({ path: join(path, "sdn/firewall", `${vnet}.fw`), role: { kind: "vnet", vnet }, text });
+    set.push({ path: at(dir.paths.vnets[vnet]!), role: { kind: "vnet", vnet }, text });
   }
   return { sets: [set] };
 }

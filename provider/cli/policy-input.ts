@@ -24,8 +24,13 @@ export interface DataDir extends ConfigTexts {
   readonly guests: Readonly<Record<string, string>>;
   /** `sdn/firewall/<vnet>.fw` texts by VNet (lint reads their lines; the simulator ignores them). */
   readonly vnets: Readonly<Record<string, string>>;
-  /** Every file read, `/etc/pve`-relative. */
-  readonly files: readonly string[];
+  /** Where each file was found, relative to the directory. */
+  readonly paths: {
+    readonly cluster?: string;
+    readonly hosts: Readonly<Record<string, string>>;
+    readonly guests: Readonly<Record<string, string>>;
+    readonly vnets: Readonly<Record<string, string>>;
+  };
 }
 
 async function readIfFile(path: string): Promise<string | undefined> {
@@ -41,39 +46,82 @@ async function list(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => [] as string[]);
 }
 
-/** Reads the firewall files of a data directory; missing files are simply absent. */
-export async function readDataDir(dir: string): Promise<DataDir> {
-  const files: string[] = [];
-  const cluster = await readIfFile(join(dir, "firewall", "cluster.fw"));
-  if (cluster !== undefined) files.push("firewall/cluster.fw");
-  const guests: Record<string, string> = {};
-  for (const name of (await list(join(dir, "firewall"))).sort()) {
+/** `<vmid>.fw` files of `sub` (relative to `dir`) by vmid. */
+async function guestFiles(
+  dir: string,
+  sub: string,
+): Promise<{ texts: Record<string, string>; paths: Record<string, string> }> {
+  const texts: Record<string, string> = {};
+  const paths: Record<string, string> = {};
+  for (const name of (await list(join(dir, sub))).sort()) {
     const m = /^(\d+)\.fw$/.exec(name);
-    if (!m) continue;
-    const text = await readIfFile(join(dir, "firewall", name));
-    if (text !== undefined) {
-      guests[m[1]!] = text;
-      files.push(`firewall/${name}`);
+    const text = m ? await readIfFile(join(dir, sub, name)) : undefined;
+    if (m && text !== undefined) {
+      texts[m[1]!] = text;
+      paths[m[1]!] = join(sub, name);
     }
   }
+  return { texts, paths };
+}
+
+/**
+ * Reads the firewall files of a data directory; missing files are simply absent. The layout is
+ * `/etc/pve`'s (`firewall/cluster.fw`, `nodes/<node>/host.fw`, `firewall/<vmid>.fw`,
+ * `sdn/firewall/<vnet>.fw`), or flat as pve-firewall's compile test mode reads a directory
+ * (`cluster.fw`, `host.fw`, `<vmid>.fw` side by side; `host.fw` then belongs to `flatNode`).
+ */
+export async function readDataDir(dir: string, flatNode = "pve1"): Promise<DataDir> {
+  if ((await readIfFile(join(dir, "firewall", "cluster.fw"))) === undefined) {
+    const flat = await readIfFile(join(dir, "cluster.fw"));
+    if (flat !== undefined) {
+      const host = await readIfFile(join(dir, "host.fw"));
+      const guests = await guestFiles(dir, ".");
+      return {
+        cluster: flat,
+        hosts: host !== undefined ? { [flatNode]: host } : {},
+        guests: guests.texts,
+        vnets: {},
+        paths: {
+          cluster: "cluster.fw",
+          hosts: host !== undefined ? { [flatNode]: "host.fw" } : {},
+          guests: guests.paths,
+          vnets: {},
+        },
+      };
+    }
+  }
+  const cluster = await readIfFile(join(dir, "firewall", "cluster.fw"));
+  const guests = await guestFiles(dir, "firewall");
   const hosts: Record<string, string> = {};
+  const hostPaths: Record<string, string> = {};
   for (const node of (await list(join(dir, "nodes"))).sort()) {
     const text = await readIfFile(join(dir, "nodes", node, "host.fw"));
     if (text !== undefined) {
       hosts[node] = text;
-      files.push(`nodes/${node}/host.fw`);
+      hostPaths[node] = join("nodes", node, "host.fw");
     }
   }
   const vnets: Record<string, string> = {};
+  const vnetPaths: Record<string, string> = {};
   for (const name of (await list(join(dir, "sdn", "firewall"))).sort()) {
-    if (!name.endsWith(".fw")) continue;
-    const text = await readIfFile(join(dir, "sdn", "firewall", name));
+    const text = name.endsWith(".fw") ? await readIfFile(join(dir, "sdn", "firewall", name)) : undefined;
     if (text !== undefined) {
       vnets[name.slice(0, -3)] = text;
-      files.push(`sdn/firewall/${name}`);
+      vnetPaths[name.slice(0, -3)] = join("sdn", "firewall", name);
     }
   }
-  return { ...(cluster !== undefined ? { cluster } : {}), hosts, guests, vnets, files };
+  return {
+    ...(cluster !== undefined ? { cluster } : {}),
+    hosts,
+    guests: guests.texts,
+    vnets,
+    paths: {
+      ...(cluster !== undefined ? { cluster: join("firewall", "cluster.fw") } : {}),
+      hosts: hostPaths,
+      guests: guests.paths,
+      vnets: vnetPaths,
+    },
+  };
 }
 
 /**

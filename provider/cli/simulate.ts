@@ -19,7 +19,7 @@ export const SIMULATE_USAGE = `usage: pve-firewall simulate (--data DIR [--topol
 
 Decides what the node's firewall (iptables backend) does with each packet, as a real node does.
   --data DIR        a directory laid out like /etc/pve (firewall/cluster.fw, nodes/<node>/host.fw,
-                    firewall/<vmid>.fw)
+                    firewall/<vmid>.fw), or flat (cluster.fw, host.fw of the simulated node, <vmid>.fw)
   --topology FILE   nodes ("pve1" or {"name","ip","network","rings"}) and guests with NIC lines;
                     default: the nodes under DIR/nodes, no guests
   --endpoint        read configs and topology from the API (PROXMOX_VE_ENDPOINT and credentials
@@ -39,16 +39,18 @@ async function loadInput(values: {
   data?: string;
   topology?: string;
   endpoint?: boolean;
+  node?: string;
 }): Promise<{ configs: PolicyConfigs; topology: PolicyTopology }> {
   if (values.endpoint) {
     const live = await readLive();
     return values.topology ? { ...live, topology: await readTopologyFile(values.topology) } : live;
   }
   if (!values.data) throw new UsageError("give --data DIR (with --topology FILE) or --endpoint");
-  const dir = await readDataDir(values.data);
-  const topology = values.topology
-    ? await readTopologyFile(values.topology)
-    : readTopology({ nodes: Object.keys(dir.hosts).length > 0 ? Object.keys(dir.hosts) : ["pve1"] });
+  const given = values.topology ? await readTopologyFile(values.topology) : undefined;
+  const flatNode = values.node ?? given?.nodes[0]?.name ?? "pve1";
+  const dir = await readDataDir(values.data, flatNode);
+  const topology =
+    given ?? readTopology({ nodes: Object.keys(dir.hosts).length > 0 ? Object.keys(dir.hosts) : [flatNode] });
   return { configs: configsFromTexts(dir), topology };
 }
 
@@ -110,7 +112,7 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    const input = await loadInput(values as { data?: string; topology?: string; endpoint?: boolean });
+    const input = await loadInput(values as { data?: string; topology?: string; endpoint?: boolean; node?: string });
     const sim = createSimulator(input.configs, input.topology, {
       ...(typeof values.node === "string" ? { node: values.node } : {}),
       nowSec: Math.floor(Date.now() / 1000),

@@ -132,6 +132,28 @@ describe("pve-firewall simulate", () => {
     expect(r.err).toContain("node 'nope' is not in the topology (nodes: pve1)");
   });
 
+  it("reads a flat directory (cluster.fw, host.fw, <vmid>.fw side by side) like the /etc/pve layout", async () => {
+    const flat = join(dir, "flat");
+    await mkdir(flat, { recursive: true });
+    await writeFile(join(flat, "cluster.fw"), CLUSTER);
+    await writeFile(join(flat, "100.fw"), GUEST);
+    await writeFile(join(flat, "host.fw"), "[RULES]\nIN ACCEPT -p tcp -dport 22 -source 203.0.113.9\n");
+    const r = await run([
+      "simulate",
+      "--data",
+      flat,
+      "--topology",
+      join(dir, "topology.json"),
+      "--packets",
+      join(dir, "packets.jsonl"),
+    ]);
+    const actions = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).action ?? "error");
+    expect(actions).toEqual(["ACCEPT", "ACCEPT", "ACCEPT", "DROP", "error", "error"]);
+  });
+
   it("gives the same verdicts from a live endpoint as from the data directory", async () => {
     await emu.handle().editFile("firewall/cluster.fw", CLUSTER);
     await emu.handle().editFile("firewall/100.fw", GUEST);
