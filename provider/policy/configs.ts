@@ -7,7 +7,7 @@
 import { parseFw } from "../fw/parse";
 import type { FwConfig, FwFileKind } from "../fw/types";
 import type { AliasFields, IpSetEntryFields, RuleFields } from "../model/wire";
-import { layoutMatches, scanLayout } from "./layout";
+import { alignLayout, scanLayout } from "./layout";
 import type { ConfigFile, PolicyConfigs } from "./types";
 
 /** The texts of a cluster's firewall files. */
@@ -26,10 +26,10 @@ export interface ConfigTexts {
  */
 export function configFile(text: string, kind: FwFileKind, file?: string): ConfigFile {
   const { config } = parseFw(text, kind, file);
-  const { layout } = scanLayout(text, kind);
+  const layout = alignLayout(scanLayout(text, kind), config);
   return {
     config,
-    ...(layoutMatches(layout, config) ? { layout } : {}),
+    ...(layout ? { layout } : {}),
     ...(file !== undefined ? { file } : {}),
   };
 }

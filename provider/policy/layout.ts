@@ -42,6 +42,11 @@ export interface ScanResult {
   readonly crlfLines: readonly number[];
   /** 1-based line of every rule line (in `[RULES]` or a group), with its raw text. */
   readonly ruleText: ReadonlyMap<number, string>;
+  /**
+   * Every line inside each `[IPSET]` section, parseable or not, by set name: Proxmox keeps a line
+   * it cannot parse as an entry with `errors`, and a codec that does the same lines up with these.
+   */
+  readonly ipsetLines: Readonly<Record<string, readonly number[]>>;
 }
 
 type Section =
@@ -66,6 +71,7 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
   const headers: SectionHeader[] = [];
   const crlfLines: number[] = [];
   const ruleText = new Map<number, string>();
+  const ipsetLines: Record<string, number[]> = {};
   let section: Section;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -84,7 +90,10 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
         continue;
       }
       const named = NAMED_HEADER.exec(line);
-      if (!named) continue;
+      if (!named) {
+        if (section?.kind === "ipset") ipsetLines[section.name]!.push(lineNo);
+        continue;
+      }
       const what = named[1]!.toLowerCase() as "ipset" | "group";
       if (what === "ipset" ? !allows.ipsets : !allows.groups) continue;
       const name = named[2]!.toLowerCase();
@@ -96,6 +105,7 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
       if (what === "ipset") {
         ipsets[name] ??= lineNo;
         ipsetEntries[name] = [];
+        ipsetLines[name] = [];
       } else groups[name] = [];
       section = { kind: what, name };
       continue;
@@ -115,6 +125,7 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
         }
         break;
       case "ipset":
+        ipsetLines[section.name]!.push(lineNo);
         if (IPSET_ENTRY.test(splitComment(line).body)) ipsetEntries[section.name]!.push(lineNo);
         break;
       case "aliases": {
@@ -128,20 +139,28 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
         break;
     }
   }
-  return { layout: { rules, groups, ipsets, ipsetEntries, aliases }, headers, crlfLines, ruleText };
+  return { layout: { rules, groups, ipsets, ipsetEntries, aliases }, headers, crlfLines, ruleText, ipsetLines };
 }
 
 /**
- * Whether `layout` lines up with `config` element for element (same number of rules, group rules
- * and IPSet entries). The caller drops a layout that does not, rather than misplace lines.
+ * The layout of `scan` lined up with `config` element for element: rules, group rules and IPSet
+ * entries (an IPSet's entries are its parseable lines, or all its lines when the codec keeps
+ * unparseable ones as error entries). `undefined` when they do not line up: the caller then goes
+ * without line positions rather than misplace them.
  */
-export function layoutMatches(layout: FileLayout, config: FwConfig): boolean {
-  if (layout.rules.length !== config.rules.length) return false;
+export function alignLayout(scan: ScanResult, config: FwConfig): FileLayout | undefined {
+  const { layout } = scan;
+  if (layout.rules.length !== config.rules.length) return undefined;
   for (const g of config.groups) {
-    if ((layout.groups[g.name.toLowerCase()]?.length ?? -1) !== g.rules.length) return false;
+    if ((layout.groups[g.name.toLowerCase()]?.length ?? -1) !== g.rules.length) return undefined;
   }
+  const ipsetEntries: Record<string, readonly number[]> = {};
   for (const s of config.ipsets) {
-    if ((layout.ipsetEntries[s.name.toLowerCase()]?.length ?? -1) !== s.entries.length) return false;
+    const name = s.name.toLowerCase();
+    const candidates = [layout.ipsetEntries[name], scan.ipsetLines[name]];
+    const lines = candidates.find((c) => c?.length === s.entries.length);
+    if (!lines) return undefined;
+    ipsetEntries[name] = lines;
   }
-  return true;
+  return { ...layout, ipsetEntries };
 }

@@ -1,5 +1,5 @@
 import { parseFw } from "../../../provider/fw/parse";
-import { layoutMatches, scanLayout } from "../../../provider/policy/layout";
+import { alignLayout, scanLayout } from "../../../provider/policy/layout";
 
 const TEXT = `# comment
 [OPTIONS]
@@ -44,17 +44,28 @@ describe("scanLayout", () => {
 
   it("lines up with what the codec parses from the same text", () => {
     const { config } = parseFw(TEXT, "cluster");
-    expect(layoutMatches(scanLayout(TEXT, "cluster").layout, config)).toBe(true);
+    expect(alignLayout(scanLayout(TEXT, "cluster"), config)).toEqual(scanLayout(TEXT, "cluster").layout);
   });
 
   it("does not line up with a config from other text", () => {
     const { config } = parseFw("[RULES]\nIN DROP\n", "cluster");
-    expect(layoutMatches(scanLayout(TEXT, "cluster").layout, config)).toBe(false);
+    expect(alignLayout(scanLayout(TEXT, "cluster"), config)).toBeUndefined();
+  });
+
+  it("lines IPSet entries up with every line of the section for a codec that keeps unparseable lines", () => {
+    const { config } = parseFw(TEXT, "cluster");
+    const keeping = {
+      ...config,
+      ipsets: config.ipsets.map((s) => ({ ...s, entries: [{ cidr: "10.2.0.0/16" }, { cidr: "" }, { cidr: "" }] })),
+    };
+    // The CRLF "[RULES]\r" is no header, so it and the rule after it stay in the open [IPSET s1].
+    expect(scanLayout(TEXT, "cluster").ipsetLines).toEqual({ s1: [23, 24, 25] });
+    expect(alignLayout(scanLayout(TEXT, "cluster"), keeping)?.ipsetEntries).toEqual({ s1: [23, 24, 25] });
   });
 
   it("ignores sections a host file may not hold, as the codec does", () => {
     const text = "[RULES]\nIN DROP\n[IPSET x]\n10.0.0.1\n";
     expect(scanLayout(text, "host").layout.rules).toEqual([2]);
-    expect(layoutMatches(scanLayout(text, "host").layout, parseFw(text, "host").config)).toBe(true);
+    expect(alignLayout(scanLayout(text, "host"), parseFw(text, "host").config)).toBeDefined();
   });
 });
