@@ -11,6 +11,7 @@ import { resolveClientConfig } from "../client/config";
 import { pathSegment } from "../client/encode";
 import { FirewallApi } from "../client/firewall";
 import { PveHttpClient } from "../client/http";
+import { firewallPath } from "../client/scope";
 import type { FwConfig } from "../fw/types";
 import { cleanCidr, parseCidr } from "../model/ip";
 import type { Scope } from "../model/scope";
@@ -146,6 +147,11 @@ export async function readTopologyFile(path: string): Promise<PolicyTopology> {
 const statusSchema = z.array(
   z.looseObject({ type: z.string(), name: z.string().optional(), ip: z.string().optional() }),
 );
+/** Aliases and entries decoded leniently: Proxmox also lists what it could not parse (BEHAVIOR.md §11). */
+const aliasesSchema = z.array(z.looseObject({ name: z.string().optional(), cidr: z.string().optional() }));
+const entriesSchema = z.array(
+  z.looseObject({ cidr: z.string().optional(), nomatch: z.union([z.number(), z.boolean(), z.string()]).optional() }),
+);
 const networkSchema = z.array(
   z.looseObject({ iface: z.string(), cidr: z.string().optional(), cidr6: z.string().optional() }),
 );
@@ -211,12 +217,12 @@ export async function readLive(env: Readonly<Record<string, string | undefined>>
       )
     ).flat();
     const topology = readTopology({ nodes, guests });
-    const cluster = await readScope(api, { kind: "cluster" }, true);
+    const cluster = await readScope(http, api, { kind: "cluster" }, true);
     const hosts: Record<string, ConfigFile> = {};
-    for (const n of nodes) hosts[n.name] = await readScope(api, { kind: "node", node: n.name }, false);
+    for (const n of nodes) hosts[n.name] = await readScope(http, api, { kind: "node", node: n.name }, false);
     const guestFiles: Record<string, ConfigFile> = {};
     for (const g of guests) {
-      const file = await readScope(api, { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.type }, true);
+      const file = await readScope(http, api, { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.type }, true);
       const c = file.config;
       if (Object.keys(c.options).length + c.rules.length + c.aliases.length + c.ipsets.length > 0) {
         guestFiles[String(g.vmid)] = file;
@@ -233,19 +239,35 @@ function sameNet(a: { value: bigint; version: 4 | 6 }, b: { value: bigint }, pre
   return a.value >> bits === b.value >> bits;
 }
 
-/** One scope's firewall config through the API, as the `.fw` codec would hold it. */
-async function readScope(api: FirewallApi, scope: Scope, objects: boolean): Promise<ConfigFile> {
+/**
+ * One scope's firewall config through the API, as the `.fw` codec would hold it. A nameless alias
+ * is left out (no rule can name it); an entry without `cidr` is kept with an empty one, which the
+ * policy engine skips as Proxmox's compiler does.
+ */
+async function readScope(http: PveHttpClient, api: FirewallApi, scope: Scope, objects: boolean): Promise<ConfigFile> {
   const [{ options }, { rules }] = await Promise.all([api.getOptions(scope), api.listRules(scope)]);
+  const base = firewallPath(scope);
+  const aliases = objects
+    ? await http.request("GET", `${base}/aliases`, undefined, { subject: `aliases of ${base}`, schema: aliasesSchema })
+    : [];
   const config: FwConfig = {
     options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])),
     rules: rules.map(({ pos: _p, digest: _d, ipversion: _i, errors: _e, ...fields }) => fields),
-    aliases: objects ? (await api.listAliases(scope)).map(({ digest: _d, ipversion: _i, ...a }) => a) : [],
+    aliases: aliases.flatMap((a) => (a.name && a.cidr ? [{ name: a.name, cidr: a.cidr }] : [])),
     ipsets: objects
       ? await Promise.all(
           (await api.listIpSets(scope)).map(async (s) => ({
             name: s.name,
             ...(s.comment ? { comment: s.comment } : {}),
-            entries: (await api.listIpSetEntries(scope, s.name)).entries.map(({ digest: _d, ...e }) => e),
+            entries: (
+              await http.request("GET", `${base}/ipset/${pathSegment(s.name)}`, undefined, {
+                subject: `ipset ${s.name} of ${base}`,
+                schema: entriesSchema,
+              })
+            ).map((e) => ({
+              cidr: e.cidr ?? "",
+              ...(e.nomatch === 1 || e.nomatch === true || e.nomatch === "1" ? { nomatch: 1 as const } : {}),
+            })),
           })),
         )
       : [],
