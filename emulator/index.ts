@@ -19,11 +19,11 @@ import { LockTable } from "./lock";
 import { buildRoutes } from "./routes";
 import { handleRequest, type ServerDeps } from "./server";
 import { FileStore } from "./store";
-import { normaliseTopology, type Topology } from "./topology";
+import { normaliseTopology, type TopologyInput } from "./topology";
 
 export type { TokenSpec, UserSpec } from "./auth";
 export type { FaultKind, FaultSpec } from "./faults";
-export type { Topology, TopologyGuest, TopologyVnet } from "./topology";
+export type { Topology, TopologyGuest, TopologyInput, TopologyNode, TopologyNodeSpec, TopologyVnet } from "./topology";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -35,8 +35,8 @@ export interface EmulatorOptions {
   readonly http?: boolean;
   /** Data directory laid out like `/etc/pve`. @default a temp dir, removed on stop */
   readonly dataDir?: string;
-  /** Nodes, guests and VNets. @default one node `pve1` */
-  readonly topology?: Partial<Topology>;
+  /** Nodes (names, or `{ name, ip, network, rings, iface }`), guests and VNets. @default one node `pve1` */
+  readonly topology?: TopologyInput;
   /** API tokens. @default one generated token `root@pam!emulator` */
   readonly tokens?: readonly TokenSpec[];
   /** Users for ticket login. @default none */

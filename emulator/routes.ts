@@ -5,6 +5,7 @@
  */
 import type { Handler } from "./context";
 import { aliasHandlers, aliasListHandlers } from "./handlers/alias";
+import { clusterStatusHandler, nodeNetworkHandler } from "./handlers/cluster";
 import { deleteGroupHandler, groupListHandlers } from "./handlers/group";
 import { ipSetEntryHandlers, ipSetHandlers, ipSetListHandlers } from "./handlers/ipset";
 import {
@@ -93,6 +94,27 @@ function firewallHandlers(template: string, methods: Readonly<Record<string, Met
 }
 
 const NODE: ParamSchema = { type: "string", format: "pve-node", in: "path" };
+/** `type` filter of `GET /nodes/{node}/network` (pve-manager API2/Network.pm). */
+const NETWORK_TYPE: ParamSchema = {
+  type: "string",
+  optional: true,
+  enum: [
+    "bridge",
+    "bond",
+    "eth",
+    "alias",
+    "vlan",
+    "fabric",
+    "OVSBridge",
+    "OVSBond",
+    "OVSPort",
+    "OVSIntPort",
+    "vnet",
+    "any_bridge",
+    "any_local_bridge",
+    "include_sdn",
+  ],
+};
 const VMID: ParamSchema = { type: "integer", format: "pve-vmid", minimum: 100, maximum: 999999999, in: "path" };
 
 function extra(name: string, parameters: Record<string, ParamSchema>): MethodSchema {
@@ -104,6 +126,13 @@ function extraRoutes(): { template: string; methods: Record<string, RouteMethod>
   return [
     { template: "/version", methods: { GET: { schema: extra("version", {}), handler: versionHandler } } },
     { template: "/nodes", methods: { GET: { schema: extra("nodes", {}), handler: nodesHandler } } },
+    { template: "/cluster/status", methods: { GET: { schema: extra("status", {}), handler: clusterStatusHandler } } },
+    {
+      template: "/nodes/{node}/network",
+      methods: {
+        GET: { schema: extra("network_index", { node: NODE, type: NETWORK_TYPE }), handler: nodeNetworkHandler },
+      },
+    },
     { template: "/cluster/sdn/vnets", methods: { GET: { schema: extra("vnets", {}), handler: vnetsHandler } } },
     ...(["qemu", "lxc"] as const).flatMap((type) => [
       {

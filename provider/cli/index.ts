@@ -3,7 +3,9 @@ import { type RunnerCommand, runRunnerCli } from "../runner/cli";
 import { runDemo } from "./demo";
 import { exportCommand } from "./export";
 import { importCommand } from "./import";
+import { lintCommand } from "./lint";
 import { packageVersion } from "./package";
+import { simulateCommand } from "./simulate";
 
 export { packageRoot, packageVersion } from "./package";
 
@@ -72,6 +74,8 @@ export function commands(): readonly CliCommand[] {
     runnerCommand("destroy"),
     importCommand,
     exportCommand,
+    simulateCommand,
+    lintCommand,
     versionCommand,
   ];
 }
