@@ -6,7 +6,7 @@
  * @module
  */
 import { parseRuleLine } from "../fw/rule";
-import { isBlank, parseIpOrCidr, PERL_NON_WS as S, splitComment, PERL_WS as W } from "../fw/text";
+import { isBlank, parseIpOrCidr, PERL_NON_WS as S, PERL_WS as W } from "../fw/text";
 import type { FwConfig, FwFileKind } from "../fw/types";
 import type { FileLayout } from "./types";
 
@@ -14,7 +14,6 @@ const SIMPLE_HEADER = /^\[(options|aliases|rules)\]$/i;
 const NAMED_HEADER = new RegExp(`^\\[(ipset|group)${W}+(${S}+)\\]${W}*(?:#.*)?$`, "i");
 const NAME = /^[A-Za-z][A-Za-z0-9\-_]+$/;
 const MAX_NAME = { ipset: 64, group: 18 } as const;
-const IPSET_ENTRY = new RegExp(`^(!)?${W}*(${S}+)${W}*$`);
 const ALIAS = new RegExp(`^(${S}+)${W}(${S}+)$`);
 const EDGE_BLANKS = /^[ \t]+|[ \t]+$/g;
 
@@ -42,11 +41,18 @@ export interface ScanResult {
   readonly crlfLines: readonly number[];
   /** 1-based line of every rule line (in `[RULES]` or a group), with its raw text. */
   readonly ruleText: ReadonlyMap<number, string>;
-  /**
-   * Every line inside each `[IPSET]` section, parseable or not, by set name: Proxmox keeps a line
-   * it cannot parse as an entry with `errors`, and a codec that does the same lines up with these.
-   */
-  readonly ipsetLines: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * Whether a bracket line is a section header in a file of this kind; any other line (a CRLF
+ * header, a section the kind may not hold) belongs to the open section, as in the codec.
+ */
+function isHeader(line: string, allows: (typeof ALLOWS)[FwFileKind]): boolean {
+  const simple = SIMPLE_HEADER.exec(line);
+  if (simple) return simple[1]!.toLowerCase() !== "aliases" || allows.aliases;
+  const named = NAMED_HEADER.exec(line);
+  if (!named) return false;
+  return named[1]!.toLowerCase() === "ipset" ? allows.ipsets : allows.groups;
 }
 
 type Section =
@@ -71,7 +77,6 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
   const headers: SectionHeader[] = [];
   const crlfLines: number[] = [];
   const ruleText = new Map<number, string>();
-  const ipsetLines: Record<string, number[]> = {};
   let section: Section;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -80,22 +85,16 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
     if (raw.endsWith("\r")) crlfLines.push(lineNo);
     const line = raw.replace(EDGE_BLANKS, "");
     if (line.startsWith("#") || isBlank(line)) continue;
-    if (line.startsWith("[")) {
+    if (line.startsWith("[") && isHeader(line, allows)) {
       const simple = SIMPLE_HEADER.exec(line);
       if (simple) {
         const name = simple[1]!.toLowerCase() as "options" | "aliases" | "rules";
-        if (name === "aliases" && !allows.aliases) continue;
         section = { kind: name };
         headers.push({ line: lineNo, key: name });
         continue;
       }
-      const named = NAMED_HEADER.exec(line);
-      if (!named) {
-        if (section?.kind === "ipset") ipsetLines[section.name]!.push(lineNo);
-        continue;
-      }
+      const named = NAMED_HEADER.exec(line)!;
       const what = named[1]!.toLowerCase() as "ipset" | "group";
-      if (what === "ipset" ? !allows.ipsets : !allows.groups) continue;
       const name = named[2]!.toLowerCase();
       if (name.length > MAX_NAME[what] || !NAME.test(name)) {
         section = undefined;
@@ -105,7 +104,6 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
       if (what === "ipset") {
         ipsets[name] ??= lineNo;
         ipsetEntries[name] = [];
-        ipsetLines[name] = [];
       } else groups[name] = [];
       section = { kind: what, name };
       continue;
@@ -125,8 +123,8 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
         }
         break;
       case "ipset":
-        ipsetLines[section.name]!.push(lineNo);
-        if (IPSET_ENTRY.test(splitComment(line).body)) ipsetEntries[section.name]!.push(lineNo);
+        // Proxmox keeps a line it cannot parse as an entry with `errors`, and so does the codec.
+        ipsetEntries[section.name]!.push(lineNo);
         break;
       case "aliases": {
         const hash = line.indexOf("#");
@@ -139,13 +137,13 @@ export function scanLayout(text: string, kind: FwFileKind): ScanResult {
         break;
     }
   }
-  return { layout: { rules, groups, ipsets, ipsetEntries, aliases }, headers, crlfLines, ruleText, ipsetLines };
+  return { layout: { rules, groups, ipsets, ipsetEntries, aliases }, headers, crlfLines, ruleText };
 }
 
 /**
  * The layout of `scan` lined up with `config` element for element: rules, group rules and IPSet
- * entries (an IPSet's entries are its parseable lines, or all its lines when the codec keeps
- * unparseable ones as error entries). `undefined` when they do not line up: the caller then goes
+ * entries (every line of an IPSet section is an entry: the codec keeps an unparseable one as an
+ * error entry, as Proxmox does). `undefined` when they do not line up: the caller then goes
  * without line positions rather than misplace them.
  */
 export function alignLayout(scan: ScanResult, config: FwConfig): FileLayout | undefined {
@@ -154,13 +152,8 @@ export function alignLayout(scan: ScanResult, config: FwConfig): FileLayout | un
   for (const g of config.groups) {
     if ((layout.groups[g.name.toLowerCase()]?.length ?? -1) !== g.rules.length) return undefined;
   }
-  const ipsetEntries: Record<string, readonly number[]> = {};
   for (const s of config.ipsets) {
-    const name = s.name.toLowerCase();
-    const candidates = [layout.ipsetEntries[name], scan.ipsetLines[name]];
-    const lines = candidates.find((c) => c?.length === s.entries.length);
-    if (!lines) return undefined;
-    ipsetEntries[name] = lines;
+    if ((layout.ipsetEntries[s.name.toLowerCase()]?.length ?? -1) !== s.entries.length) return undefined;
   }
-  return { ...layout, ipsetEntries };
+  return layout;
 }

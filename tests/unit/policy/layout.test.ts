@@ -35,7 +35,8 @@ describe("scanLayout", () => {
       rules: [10, 12],
       groups: { g1: [20] },
       ipsets: { s1: 14 },
-      ipsetEntries: { s1: [23] },
+      // The CRLF "[RULES]\r" is no header, so it and the rule after it stay in the open [IPSET s1].
+      ipsetEntries: { s1: [23, 24, 25] },
       aliases: { later: 6 },
     });
     expect(headers.map((h) => h.key)).toEqual(["options", "aliases", "rules", "ipset s1", "group g1", "ipset s1"]);
@@ -52,15 +53,10 @@ describe("scanLayout", () => {
     expect(alignLayout(scanLayout(TEXT, "cluster"), config)).toBeUndefined();
   });
 
-  it("lines IPSet entries up with every line of the section for a codec that keeps unparseable lines", () => {
-    const { config } = parseFw(TEXT, "cluster");
-    const keeping = {
-      ...config,
-      ipsets: config.ipsets.map((s) => ({ ...s, entries: [{ cidr: "10.2.0.0/16" }, { cidr: "" }, { cidr: "" }] })),
-    };
-    // The CRLF "[RULES]\r" is no header, so it and the rule after it stay in the open [IPSET s1].
-    expect(scanLayout(TEXT, "cluster").ipsetLines).toEqual({ s1: [23, 24, 25] });
-    expect(alignLayout(scanLayout(TEXT, "cluster"), keeping)?.ipsetEntries).toEqual({ s1: [23, 24, 25] });
+  it("keeps a header the kind may not hold inside the open IPSet section, as the codec does", () => {
+    const text = "[IPSET s1]\n10.0.0.1\n[group g1]\n";
+    expect(scanLayout(text, "guest").layout.ipsetEntries).toEqual({ s1: [2, 3] });
+    expect(alignLayout(scanLayout(text, "guest"), parseFw(text, "guest").config)).toBeDefined();
   });
 
   it("ignores sections a host file may not hold, as the codec does", () => {
