@@ -160,12 +160,15 @@ function lineFindings(path: string, text: string, kind: FwFileKind, scope: strin
       ),
     );
   }
+  // A line Proxmox keeps as an IPSet error entry is reported by the IPSet checks (PVEFW062).
+  const entryLines = new Set(Object.values(scan.layout.ipsetEntries).flat());
   for (const d of parseFw(text, kind, path).diagnostics) {
+    if (d.effect === "kept" && entryLines.has(d.line)) continue;
     out.push(
       finding(
         "PVEFW001",
         { file: path, line: d.line, scope },
-        `Proxmox skips this line: ${d.message}`,
+        `${d.effect === "kept" ? "Proxmox cannot parse this line" : "Proxmox skips this line"}: ${d.message}`,
         fixFor(d.message),
       ),
     );

@@ -46,7 +46,9 @@ function oneSet(set: LoadedIpSet, scope: string, file: LoadedFile, loaded: Loade
         finding(
           "PVEFW062",
           place(e.line),
-          `Proxmox skips entry '${e.entry.nomatch ? "!" : ""}${text}': ${e.error}`,
+          text === ""
+            ? `Proxmox cannot parse this line of the set and keeps an entry without an address in its place (skipped when rules are built): ${e.error}`
+            : `Proxmox skips entry '${e.entry.nomatch ? "!" : ""}${text}': ${e.error}`,
           "write an address, a CIDR without /0, or an alias defined above the set; list each entry once",
         ),
       );

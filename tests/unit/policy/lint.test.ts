@@ -225,6 +225,16 @@ describe("lint codes", () => {
     ]);
   });
 
+  it("reports an IPSet line Proxmox keeps as an error entry once, and a kept nameless alias as unparseable", () => {
+    const f = lint([cluster(`${ON}[ALIASES]\nnot an alias\n[IPSET set1]\n192.0.2.20 192.0.2.21\n10.0.0.1\n`)]);
+    expect(f.filter((x) => ["PVEFW001", "PVEFW062"].includes(x.code)).map((x) => [x.code, x.line])).toEqual([
+      ["PVEFW001", 4],
+      ["PVEFW062", 6],
+    ]);
+    expect(only(f, "PVEFW001")[0]?.message).toMatch(/^Proxmox cannot parse this line: /);
+    expect(only(f, "PVEFW062")[0]?.message).toMatch(/keeps an entry without an address/);
+  });
+
   it("warns when a host or cluster DROP shadows the built-in management accepts (PVEFW070)", () => {
     const f = lint([cluster(`${ON}[RULES]\nIN SSH(DROP)\nIN REJECT -p tcp -dport 8000:9000\nIN DROP -p udp\n`)]);
     expect(only(f, "PVEFW070").map((x) => x.message.match(/tcp\/\d+/)?.[0])).toEqual(["tcp/22", "tcp/8006"]);
