@@ -1,8 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { log } from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { FirewallApi } from "../client/firewall";
 import { FirewallError, hasCode, PartialApplyError } from "../errors";
 import type { Issue } from "../model/common";
+import { withoutNulls } from "../model/input";
 import type { ClientPool } from "./context";
 
 /** What a kind implementation gets for its API calls. */
@@ -18,8 +20,12 @@ export type Props = Record<string, unknown>;
  * {@link ResourceProviderImpl} turns it into a Pulumi `ResourceProvider`.
  */
 export interface KindImpl {
-  /** Validate and normalise raw inputs (`check`). Values still unknown in a preview are kept as they are. */
-  check(news: Props): { inputs: Props; issues: Issue[] };
+  /**
+   * Validate and normalise raw inputs (`check`; `null` members already removed). Values still
+   * unknown in a preview are kept as they are. `warnings` name each input that was rewritten in a
+   * way the user may not expect (host bits cleared, a comment Proxmox drops).
+   */
+  check(news: Props): { inputs: Props; issues: Issue[]; warnings?: Issue[] };
   /** The Pulumi ID of the object the (checked, known) inputs describe. */
   idOf(inputs: Props): string;
   /** Top-level properties compared by `diff`. */
@@ -100,13 +106,31 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     this.#clients.configure((key) => req.config.get(key));
   }
 
+  /**
+   * Validates `news` with no API call: `null` means "left out" at every depth; every bad field is
+   * one failure; on success each rewrite of the user's input is logged as a warning (Pulumi shows
+   * it on every preview until the program says what is stored).
+   */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { inputs, issues } = this.#impl.check(news);
-    const clusterIssue = containsUnknown(news["cluster"]) ? undefined : this.#clients.checkCluster(news["cluster"]);
+    const given = withoutNulls(news);
+    const { inputs, issues, warnings = [] } = this.#impl.check(given);
+    const clusterIssue = containsUnknown(given["cluster"]) ? undefined : this.#clients.checkCluster(given["cluster"]);
     const all = clusterIssue ? [...issues, clusterIssue] : issues;
-    return all.length > 0
-      ? { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) }
-      : { inputs: withoutUndefined(inputs) };
+    if (all.length > 0) return { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) };
+    if (warnings.length > 0) {
+      const where = this.#describe(inputs);
+      for (const w of warnings) void log.warn(`${where}${w.path}: ${w.reason}`);
+    }
+    return { inputs: withoutUndefined(inputs) };
+  }
+
+  /** `<id>: ` of checked inputs for messages, or nothing while the ID is not known yet. */
+  #describe(inputs: Props): string {
+    try {
+      return containsUnknown(inputs) ? "" : `${this.#impl.idOf(inputs)}: `;
+    } catch {
+      return "";
+    }
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

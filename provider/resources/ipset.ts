@@ -1,12 +1,13 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
 import type { Issue } from "../model/common";
-import { canonicalIpSet, canonicalIpSetEntry, ipSetFromWire, validateIpSet } from "../model/ipset";
+import { canonicalIpSet, canonicalIpSetEntry, IPSET_INPUT_KEYS, ipSetFromWire, validateIpSet } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
 import type { IpSetEntryFields } from "../model/wire";
 import { planIpSetEntries } from "../plan/ipset";
 import type { IpSetOp } from "../plan/ops";
 import { MAX_REPLANS } from "./apply-rules";
+import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { listDigest } from "./digest";
 import { containsUnknown, type KindImpl, type Props } from "./framework";
 import { objectId, parseObjectId } from "./object-id";
@@ -93,6 +94,19 @@ function sendEntryOp(api: FirewallApi, scope: Scope, name: string, op: IpSetOp, 
   }
 }
 
+const IPSET_INPUTS: InputSpec = {
+  resource: "IpSet",
+  fields: IPSET_INPUT_KEYS,
+  outputs: ["digest"],
+  derived: ["ref"],
+  scope: true,
+};
+
+/** The set's own properties of checked props (what its model validates). */
+function setFields(props: Props): Props {
+  return { name: props["name"], comment: props["comment"], entries: props["entries"] };
+}
+
 /** Entries as the user may write them: a bare string is `{ cidr }`. */
 function entryObjects(entries: unknown): unknown {
   return Array.isArray(entries) ? entries.map((e) => (typeof e === "string" ? { cidr: e } : e)) : entries;
@@ -132,16 +146,27 @@ export const ipSetKind: KindImpl = {
   compared: ["scope", "name", "comment", "entries"],
 
   check(news) {
+    const split = splitInputs(news, IPSET_INPUTS);
     const scope = checkScope(news["scope"], ["cluster", "vm"]);
-    const raw = { name: news["name"], comment: news["comment"], entries: entryObjects(news["entries"] ?? []) };
+    const raw = split.fields;
+    const top = [...split.issues, ...scope.issues];
     if (containsUnknown(raw))
-      return { inputs: { ...news, scope: scope.args, entries: raw.entries }, issues: scope.issues };
+      return {
+        inputs: { ...split.common, ...raw, scope: scope.args, entries: entryObjects(raw["entries"] ?? []) },
+        issues: top,
+      };
     const result = validateIpSet(raw);
-    const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
+    const issues: Issue[] = [...top, ...(result.ok ? [] : result.issues)];
     if (!result.ok) return { inputs: news, issues };
     // `ref` is derived here, so a preview knows it even while the set itself is being updated.
     const ref = scope.scope && refOf(scope.scope, result.value.name);
-    return { inputs: { scope: scope.args, ...ipSetFromWire(result.value), ref, cluster: news["cluster"] }, issues };
+    const refIssue = derivedIssue(IPSET_INPUTS, "ref", split.derived["ref"], ref);
+    if (refIssue) return { inputs: news, issues: [...issues, refIssue] };
+    return {
+      inputs: { ...split.common, scope: scope.args, ...ipSetFromWire(result.value), ref },
+      issues,
+      warnings: result.warnings,
+    };
   },
 
   idOf(inputs) {
@@ -156,7 +181,7 @@ export const ipSetKind: KindImpl = {
   async create(ctx, inputs) {
     const scope = propsScope(inputs);
     const name = String(inputs["name"]);
-    const desired = validateIpSet(inputs);
+    const desired = validateIpSet(setFields(inputs));
     if (!desired.ok) throw new InputError(desired.issues[0]!.path, desired.issues[0]!.reason);
     if ((await ctx.api.listIpSets(scope)).some((s) => s.name === name))
       throw new InputError(
@@ -181,7 +206,7 @@ export const ipSetKind: KindImpl = {
   async update(ctx, _id, olds, news) {
     const scope = propsScope(news);
     const name = String(news["name"]);
-    const desired = validateIpSet(news);
+    const desired = validateIpSet(setFields(news));
     if (!desired.ok) throw new InputError(desired.issues[0]!.path, desired.issues[0]!.reason);
     if ((olds["comment"] ?? "") !== (desired.value.comment ?? ""))
       await ctx.api.renameIpSet(scope, name, name, desired.value.comment ?? "");
