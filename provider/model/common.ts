@@ -21,9 +21,13 @@ export interface Issue {
  */
 export type Validation<T> = { ok: true; value: T; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
-/** Joins a base path and a key into a dot path (`rules[2]` + `dport`); numbers become `[n]`. */
+/**
+ * Joins a base path and a key into a Pulumi property path (`rules[2]` + `dport`): numbers become
+ * `[n]`, keys that are not plain names are quoted (`rules[0]["icmp-type"]`).
+ */
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === "number") return `${base}[${key}]`;
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return `${base}[${quote(key)}]`;
   return base === "" ? key : `${base}.${key}`;
 }
 

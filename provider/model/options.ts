@@ -267,12 +267,14 @@ export const OPTIONS_RESOURCE: Readonly<Record<OptionsScopeKind, string>> = {
  */
 export function optionKeyReason(kind: OptionsScopeKind, key: string): string {
   const own = Object.keys(OPTIONS_SCHEMAS[kind].shape);
-  const elsewhere = (Object.keys(OPTIONS_SCHEMAS) as OptionsScopeKind[]).filter(
-    (other) => other !== kind && Object.hasOwn(OPTIONS_SCHEMAS[other].shape, key),
-  );
-  if (elsewhere.length > 0 && !own.includes(key))
-    return `unknown property; ${key} is an option of ${elsewhere.map((k) => OPTIONS_RESOURCE[k]).join(" and ")}, not of ${OPTIONS_RESOURCE[kind]}`;
-  return unknownKeyReason(key, own, OPTIONS_RESOURCE[kind]);
+  const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, "");
+  if (own.some((k) => norm(k) === norm(key))) return unknownKeyReason(key, own, OPTIONS_RESOURCE[kind]);
+  const kinds = Object.keys(OPTIONS_SCHEMAS) as OptionsScopeKind[];
+  const name = kinds.flatMap((other) => Object.keys(OPTIONS_SCHEMAS[other].shape)).find((k) => norm(k) === norm(key));
+  const elsewhere = kinds.filter((other) => name !== undefined && Object.hasOwn(OPTIONS_SCHEMAS[other].shape, name));
+  if (name === undefined) return unknownKeyReason(key, own, OPTIONS_RESOURCE[kind]);
+  const spelling = name === key ? "" : `(${name}) `;
+  return `unknown property; ${key} ${spelling}is an option of ${elsewhere.map((k) => OPTIONS_RESOURCE[k]).join(" and ")}, not of ${OPTIONS_RESOURCE[kind]}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { joinPath } from "./common";
 import { groupNameSchema } from "./fields";
 import { expecting, renderIssue, show, unknownKeyReason, withoutNulls } from "./input";
 
@@ -139,7 +140,7 @@ export function scopeFromArgs(
       issues: shape.error.issues.flatMap((i) =>
         i.code === "unrecognized_keys"
           ? i.keys.map((key) => ({
-              path: `${path}.${key}`,
+              path: joinPath(path, key),
               reason: unknownKeyReason(key, SCOPE_KEYS, "scope"),
             }))
           : [{ path: [path, ...i.path.map(String)].join("."), reason: i.message }],

@@ -4,7 +4,7 @@
  * `allowLockout`, `scope` where allowed, and the `__owner`/`__provider` the SDK and Pulumi add),
  * an output (an error naming it), or unknown (an error with a fix where one exists).
  */
-import type { Issue } from "../model/common";
+import { type Issue, joinPath } from "../model/common";
 import { kindOf, show, unknownKeyReason } from "../model/input";
 import { containsUnknown, type Props } from "./framework";
 
@@ -59,16 +59,16 @@ export function splitInputs(news: Props, spec: InputSpec): SplitInputs {
     if ((COMMON_INPUTS as readonly string[]).includes(key)) {
       if (key !== "__provider") common[key] = value;
       const problem = commonProblem(key, value);
-      if (problem) issues.push({ path: key, reason: problem });
+      if (problem) issues.push({ path: joinPath("", key), reason: problem });
     } else if (key === "scope") {
-      if (spec.scope !== true) issues.push({ path: key, reason: spec.scope });
+      if (spec.scope !== true) issues.push({ path: joinPath("", key), reason: spec.scope });
     } else if (spec.fields.includes(key)) fields[key] = value;
     else if (spec.derived?.includes(key)) derived[key] = value;
     else if (spec.outputs.includes(key))
-      issues.push({ path: key, reason: `is an output of ${spec.resource}, not an input; remove it` });
+      issues.push({ path: joinPath("", key), reason: `is an output of ${spec.resource}, not an input; remove it` });
     else
       issues.push({
-        path: key,
+        path: joinPath("", key),
         reason: spec.unknown?.(key) ?? unknownKeyReason(key, known, spec.resource),
       });
   }
