@@ -168,16 +168,3 @@ export function zodIssues(error: z.ZodError, base = "", hint?: KeyHint): Issue[]
   }
   return out;
 }
-
-/** Zod's own wordings, which must never reach a user (tests assert their absence). */
-export const ZOD_DEFAULT_PHRASES: readonly RegExp[] = [
-  /invalid input/i,
-  /expected \w+, received/i,
-  /\bRequired\b/,
-  /unrecognized key/i,
-  /invalid option/i,
-  /invalid string/i,
-  /invalid discriminator/i,
-  /too (big|small): expected/i,
-  /invalid (element|key) in/i,
-];

@@ -154,10 +154,11 @@ function checkGroupRule(rule: RuleFields, add: Add): void {
     );
   }
   for (const field of GROUP_DROPPED) {
-    if (rule[field] !== undefined)
+    const value = rule[field];
+    if (value !== undefined)
       add(
         field,
-        `is not allowed on a type "group" rule (Proxmox drops it when it writes the rule); set it on the rules inside the security group`,
+        `${quote(value)} is not allowed on a type "group" rule (Proxmox drops it when it writes the rule); set it on the rules inside the security group`,
       );
   }
 }
@@ -167,10 +168,13 @@ function checkIface(iface: string, scope: Scope, add: Add): void {
   else if (scope.kind === "group")
     add(
       "iface",
-      `is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+      `${quote(iface)} is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
     );
   else if (scope.kind === "vnet")
-    add("iface", `is not allowed on VNet rules (a VNet's rules apply to the VNet's bridge); remove iface`);
+    add(
+      "iface",
+      `${quote(iface)} is not allowed on VNet rules (a VNet's rules apply to the VNet's bridge); remove iface`,
+    );
   else if (scope.kind === "vm" && !/^net\d+$/.test(iface))
     add("iface", `${quote(iface)} must be a guest interface key like net0`);
   else if (iface.length > 20 || !IFACE_PATTERN.test(iface))
@@ -196,14 +200,18 @@ function checkMatch(rule: RuleFields, add: Add): void {
       const check = checkPortSpec(spec, false);
       if (!check.ok) add(field, check.reason);
     }
-    if (proto === undefined) add(field, `requires proto (for example tcp or udp)`);
+    if (proto === undefined) add(field, `${quote(spec)} requires proto (for example tcp or udp)`);
     else if (!portProtocol(proto) && !(field === "dport" && icmp))
-      add(field, `protocol ${quote(proto)} does not support ports (use tcp, udp, udplite, dccp or sctp)`);
+      add(
+        field,
+        `${quote(spec)} needs a port protocol, but proto ${quote(proto)} has no ports (use tcp, udp, udplite, dccp or sctp)`,
+      );
   }
   const icmpType = rule["icmp-type"];
   if (icmpType !== undefined) {
-    if (!icmp) add("icmp-type", `requires proto icmp, icmpv6 or ipv6-icmp`);
-    if (rule.dport !== undefined) add("icmp-type", `cannot be combined with dport`);
+    if (!icmp) add("icmp-type", `${quote(icmpType)} requires proto icmp, icmpv6 or ipv6-icmp`);
+    if (rule.dport !== undefined)
+      add("icmp-type", `${quote(icmpType)} cannot be combined with dport (both name the ICMP type); keep one`);
     const names = proto === "icmp" ? ICMP_TYPES : icmp ? ICMPV6_TYPES : undefined;
     const known = names ? names.has(icmpType) : ICMP_TYPES.has(icmpType) || ICMPV6_TYPES.has(icmpType);
     if (!known) add("icmp-type", `${quote(icmpType)} is not an ICMP type name${proto ? ` for ${proto}` : ""}`);
@@ -215,7 +223,10 @@ function checkMatch(rule: RuleFields, add: Add): void {
     if (!check.ok) add(field, check.reason);
     else if (check.version !== undefined) {
       if (version !== undefined && version !== check.version)
-        add(field, `mixes IPv${check.version} with IPv${version} elsewhere in the rule`);
+        add(
+          field,
+          `${quote(spec)} is IPv${check.version} but the rule is IPv${version} elsewhere; a rule matches one IP family, so split it in two`,
+        );
       version = check.version;
     }
   }

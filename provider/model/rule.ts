@@ -213,9 +213,10 @@ export function validateRule(input: unknown, scope: Scope, index?: number): Vali
   if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, base, ruleKeyReason) };
   const early = inputIssues(parsed.data);
   if (early.length > 0) return { ok: false, issues: prefix(early) };
-  const normal = normaliseRule(ruleToWire(parsed.data));
-  const issues = checkRule(normal.wire, scope);
+  const wire = ruleToWire(parsed.data);
+  const issues = checkRule(wire, scope);
   if (issues.length > 0) return { ok: false, issues: prefix(issues) };
+  const normal = normaliseRule(wire);
   return { ok: true, value: canonicalRule(normal.wire), warnings: prefix(normal.warnings) };
 }
 

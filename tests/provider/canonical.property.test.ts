@@ -7,7 +7,6 @@
  */
 import { log } from "@pulumi/pulumi";
 import fc from "fast-check";
-import { ZOD_DEFAULT_PHRASES } from "../../provider/model/input";
 import type { ResourceKind } from "../../provider/resources/index";
 import { useEmulator } from "../helpers/emulator";
 import {
@@ -20,7 +19,7 @@ import {
   type RuleScopeKind,
   rules,
 } from "./arbitraries";
-import { providerFor } from "./helpers";
+import { providerFor, ZOD_DEFAULT_PHRASES } from "./helpers";
 
 const emu = useEmulator({ topology: { nodes: ["pve1"], vnets: [{ vnet: "v1", zone: "z1" }] } });
 const SEED = 20261123;

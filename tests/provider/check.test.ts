@@ -168,7 +168,7 @@ describe("check reads null as left out, as Terraform does", () => {
 
   it("regress-10 explains iface on a rule inside a security group", async () => {
     expect(await failures("SecurityGroup", { name: "web", rules: [{ action: "ACCEPT", iface: "net0" }] })).toEqual([
-      `rules[0].iface: is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+      `rules[0].iface: "net0" is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
     ]);
   });
 });

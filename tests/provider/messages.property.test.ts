@@ -7,8 +7,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
-import { ZOD_DEFAULT_PHRASES } from "../../provider/model/input";
 import { createProvider, type ResourceKind } from "../../provider/resources/index";
+import { ZOD_DEFAULT_PHRASES } from "./helpers";
 
 type Json = Record<string, unknown>;
 

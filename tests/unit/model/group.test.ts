@@ -32,7 +32,7 @@ describe("validateGroup", () => {
     expect(result.ok ? "" : formatIssues(result.issues)).toBe(
       [
         "rules[0].type: a security group cannot insert another group (Proxmox allows no nesting); put the rules here, or insert both groups where this one is used",
-        `rules[1].iface: is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+        `rules[1].iface: "net0" is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
       ].join("\n"),
     );
   });

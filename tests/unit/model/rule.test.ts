@@ -33,16 +33,16 @@ describe("validateRule", () => {
     ],
     [
       { action: "ACCEPT", proto: "gre", dport: "22" },
-      `rules[2].dport: protocol "gre" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+      `rules[2].dport: "22" needs a port protocol, but proto "gre" has no ports (use tcp, udp, udplite, dccp or sctp)`,
     ],
-    [{ action: "ACCEPT", dport: "22" }, "rules[2].dport: requires proto (for example tcp or udp)"],
+    [{ action: "ACCEPT", dport: "22" }, `rules[2].dport: "22" requires proto (for example tcp or udp)`],
     [
       { action: "ACCEPT", proto: "icmp", sport: "22" },
-      `rules[2].sport: protocol "icmp" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+      `rules[2].sport: "22" needs a port protocol, but proto "icmp" has no ports (use tcp, udp, udplite, dccp or sctp)`,
     ],
     [
       { action: "ACCEPT", proto: "tcp", icmpType: "echo-request" },
-      "rules[2].icmpType: requires proto icmp, icmpv6 or ipv6-icmp",
+      `rules[2].icmpType: "echo-request" requires proto icmp, icmpv6 or ipv6-icmp`,
     ],
     [
       { action: "ACCEPT", proto: "icmp", icmpType: "bogus" },
@@ -67,7 +67,7 @@ describe("validateRule", () => {
     ],
     [
       { action: "ACCEPT", source: "10.0.0.1", dest: "2001:db8::1" },
-      "rules[2].dest: mixes IPv6 with IPv4 elsewhere in the rule",
+      `rules[2].dest: "2001:db8::1" is IPv6 but the rule is IPv4 elsewhere; a rule matches one IP family, so split it in two`,
     ],
     [
       { action: "ACCEPT", source: "10.0.0.1-10.0.0.5,10.0.0.9" },
@@ -100,7 +100,7 @@ describe("validateRule", () => {
     ],
     [
       { type: "group", action: "web", proto: "tcp" },
-      `rules[2].proto: is not allowed on a type "group" rule (Proxmox drops it when it writes the rule); set it on the rules inside the security group`,
+      `rules[2].proto: "tcp" is not allowed on a type "group" rule (Proxmox drops it when it writes the rule); set it on the rules inside the security group`,
     ],
     [
       { action: "ACCEPT", iface: "anything-goes" },
@@ -124,10 +124,10 @@ describe("validateRule", () => {
 
   it("fails on any iface in group and vnet scope", () => {
     expect(reasons({ type: "forward", action: "ACCEPT", iface: "net0" }, vnet)).toBe(
-      "rules[2].iface: is not allowed on VNet rules (a VNet's rules apply to the VNet's bridge); remove iface",
+      `rules[2].iface: "net0" is not allowed on VNet rules (a VNet's rules apply to the VNet's bridge); remove iface`,
     );
     expect(reasons({ action: "ACCEPT", iface: "net0" }, group)).toBe(
-      `rules[2].iface: is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+      `rules[2].iface: "net0" is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
     );
   });
 
@@ -154,7 +154,12 @@ describe("validateRule", () => {
       validateRule({ action: "ACCEPT", source: "10.0.0.1/24,10.1.0.0/16", dest: "2001:DB8::1/64" }, cluster),
     ).toEqual({
       ok: false,
-      issues: [{ path: "dest", reason: "mixes IPv6 with IPv4 elsewhere in the rule" }],
+      issues: [
+        {
+          path: "dest",
+          reason: `"2001:DB8::1/64" is IPv6 but the rule is IPv4 elsewhere; a rule matches one IP family, so split it in two`,
+        },
+      ],
     });
     expect(validateRule({ action: "ACCEPT", dest: "2001:DB8::1/64" }, cluster)).toEqual({
       ok: true,
