@@ -5,12 +5,15 @@ import { adopt, dynamicArgs } from "./shim";
 /**
  * Arguments of {@link Alias}: a name for an address or network, usable in rule `source`/`dest`.
  *
+ * Any other property is an error (`ref` is an output); `null` in an optional field means left out.
+ *
  * @example const office = new Alias("office", { name: "office", cidr: "198.51.100.0/24" });
  */
 export interface AliasArgs extends CommonArgs {
   /**
-   * Alias name, as rules reference it. Proxmox field `name`. Letters, digits, `-` and `_`,
-   * starting with a letter; Proxmox compares alias names case-insensitively.
+   * Alias name, as rules reference it. Proxmox field `name`. 2 to 64 letters, digits, `-` and
+   * `_`, starting with a letter, in any case: Proxmox keeps the case you write for display and
+   * compares alias names case-insensitively (unlike IPSet and security-group names).
    *
    * Changing it replaces the alias (create the new one, update referencing rules through `ref`,
    * then delete the old one), because Proxmox does not rewrite rule references on rename and a rule
@@ -18,12 +21,19 @@ export interface AliasArgs extends CommonArgs {
    */
   readonly name: pulumi.Input<string>;
   /**
-   * IPv4/IPv6 address or network. Proxmox field `cidr`. Host bits are kept (`192.0.2.5/24` stays);
-   * `/32` and `/128` are dropped by Proxmox.
+   * IPv4/IPv6 address or network (not a range or list: use an `IpSet`). Proxmox field `cidr`.
+   *
+   * A CIDR with host bits means its network: `192.0.2.5/24` is sent as `192.0.2.0/24`, and `check`
+   * logs a warning naming the field and the value used. Proxmox itself would keep the host bits,
+   * but iptables matches the network either way, so an existing alias that holds `192.0.2.5/24`
+   * equals `192.0.2.0/24` (and either input): adopting it writes nothing. `/32` and `/128` are
+   * dropped, as Proxmox does; anything else (an IPv6 address's case) is kept as written.
    */
   readonly cidr: pulumi.Input<string>;
   /**
-   * Free text shown in the GUI. Proxmox field `comment`.
+   * Free text shown in the GUI. Proxmox field `comment`. One line without control characters;
+   * spaces around it are trimmed; blank or `"0"` (which Proxmox does not store) becomes no comment,
+   * with a warning.
    *
    * @default - no comment
    */

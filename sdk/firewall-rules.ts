@@ -29,7 +29,8 @@ export interface FirewallRulesArgs extends CommonArgs {
    */
   readonly scope?: pulumi.Input<FirewallScopeArgs>;
   /**
-   * The rules, first match wins.
+   * The rules, first match wins. Each rule is checked as {@link RuleArgs} says; any other
+   * property of the resource is an error (`digest` is an output), and `null` means left out.
    *
    * @default [] (no rules: the scope's policies decide)
    */

@@ -5,8 +5,13 @@ import { adopt, dynamicArgs } from "./shim";
 /** One member of an {@link IpSet}. */
 export interface IpSetEntryArgs {
   /**
-   * Address, CIDR network, or alias name. Proxmox field `cidr`. Proxmox clears host bits
-   * (`10.0.0.5/24` is stored as `10.0.0.0/24`) and drops `/32` and `/128`; `0.0.0.0/0` is not allowed.
+   * Address, CIDR network, or alias name (`office`, `dc/office`, `guest/office`). Proxmox field
+   * `cidr`. A CIDR with host bits means its network (`10.0.0.5/24` is stored as `10.0.0.0/24`, as
+   * Proxmox clears them), and `check` logs a warning naming the entry and the value used. `/32` and
+   * `/128` are dropped and an IPv6 network is written compressed in lower case, as Proxmox does; a
+   * bare IPv6 address keeps its case (Proxmox treats `2001:DB8::1` and `2001:db8::1` as two
+   * entries). A zero prefix (`0.0.0.0/0`) is not allowed; two entries that are the same after
+   * this normalisation are an error.
    */
   readonly cidr: pulumi.Input<string>;
   /**
@@ -16,7 +21,8 @@ export interface IpSetEntryArgs {
    */
   readonly nomatch?: pulumi.Input<boolean>;
   /**
-   * Free text. Proxmox field `comment`.
+   * Free text. Proxmox field `comment`. One line without control characters; spaces around it
+   * are trimmed; blank or `"0"` (which Proxmox does not store) becomes no comment, with a warning.
    *
    * @default - no comment
    */
@@ -25,6 +31,9 @@ export interface IpSetEntryArgs {
 
 /**
  * Arguments of {@link IpSet}: a named set of addresses that rules reference as `+name`.
+ *
+ * Any other property is an error (`ref` and `digest` are outputs); `null` in an optional field
+ * means left out.
  *
  * The resource owns the set and all its entries. Entries are reconciled one at a time (added
  * before removed, so the set is never emptied on update): changing one entry of a 10,000-entry set
@@ -37,7 +46,9 @@ export interface IpSetArgs extends CommonArgs {
   /**
    * Set name, as rules reference it (`+management`). Proxmox field `name`.
    *
-   * 2 to 64 characters: lower-case letters, digits, `-`, `_`, starting with a letter. The names
+   * 2 to 64 characters: lower-case letters, digits, `-`, `_`, starting with a letter. Upper case
+   * is rejected: Proxmox lower-cases IPSet names when it reads its files, so `MySet` would be
+   * created but never found again. The names
    * `management` and `blacklist` have built-in meaning at datacenter level. Changing the name
    * replaces the set (new set first, then referencing rules through `ref`, then the old set is
    * deleted), because Proxmox does not rewrite `+old` references.
@@ -50,7 +61,8 @@ export interface IpSetArgs extends CommonArgs {
    */
   readonly comment?: pulumi.Input<string>;
   /**
-   * Members of the set. Order is irrelevant (Proxmox stores entries sorted by text).
+   * Members of the set: a bare cidr string or `{ cidr, nomatch?, comment? }` (any other property
+   * is an error). Order is irrelevant (Proxmox stores entries sorted by text).
    *
    * @default [] (an empty set, which matches nothing)
    */

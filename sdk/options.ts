@@ -13,6 +13,10 @@ export type Policy = "ACCEPT" | "REJECT" | "DROP";
  * Options resources are authoritative for their scope's `[OPTIONS]`: an option you leave out is
  * removed from the file (Proxmox `delete=`), which returns it to Proxmox's default. Deleting the
  * resource removes every option it set. Only changed options are sent, in one call.
+ *
+ * An option of another scope (`policyIn` on a node) or any other unknown property is an error
+ * naming the resource that has it; an output (`digest`, `enforced`) given as input is an error;
+ * `null` means the option is left out. Booleans are `true`/`false` (not Proxmox's 0/1).
  */
 interface OptionsOutputs {
   /** SHA-1 digest of the options as last read (Proxmox's optimistic-concurrency token). */
@@ -108,7 +112,8 @@ export interface NodeFirewallOptionsArgs extends CommonArgs {
   readonly nfConntrackAllowInvalid?: pulumi.Input<boolean>;
   /**
    * Conntrack helpers to enable: `amanda`, `ftp`, `irc`, `netbios-ns`, `pptp`, `sane`, `sip`, `snmp`, `tftp`.
-   * Proxmox field `nf_conntrack_helpers` (comma list).
+   * Proxmox field `nf_conntrack_helpers` (comma list). An empty list is the default and is not
+   * written (Proxmox cannot read an empty value back).
    *
    * @default [] (none)
    */
@@ -134,9 +139,14 @@ export interface NodeFirewallOptionsArgs extends CommonArgs {
   readonly nosmurfs?: pulumi.Input<boolean>;
   /** SYN flood protection. Proxmox field `protection_synflood`. @default false */
   readonly protectionSynflood?: pulumi.Input<boolean>;
-  /** SYN flood rate, SYN/s per source IP. Proxmox field `protection_synflood_rate`. @default 200 */
+  /**
+   * SYN flood rate, SYN/s per source IP, at least 0 (Proxmox's file parser reads digits only, so a
+   * negative value would be stored but never read back). Proxmox field `protection_synflood_rate`.
+   *
+   * @default 200
+   */
   readonly protectionSynfloodRate?: pulumi.Input<number>;
-  /** SYN flood burst per source IP. Proxmox field `protection_synflood_burst`. @default 1000 */
+  /** SYN flood burst per source IP, at least 0. Proxmox field `protection_synflood_burst`. @default 1000 */
   readonly protectionSynfloodBurst?: pulumi.Input<number>;
   /** Log level for the SMURF filter. Proxmox field `smurf_log_level`. @default "nolog" */
   readonly smurfLogLevel?: pulumi.Input<LogLevel>;
@@ -162,7 +172,8 @@ export class NodeFirewallOptions extends pulumi.dynamic.Resource implements Opti
  * Arguments of {@link GuestFirewallOptions}: one VM's or container's firewall options (`<vmid>.fw`).
  *
  * The guest firewall only filters traffic on NICs that have `firewall=1` in the guest config, and
- * only while the cluster firewall is enabled; the `enforced` output tells you whether it does.
+ * only while the cluster firewall is enabled; the `enforced` output tells you whether it does
+ * (`enforced` and `enforcementReasons` are outputs: giving them as inputs is an error).
  */
 export interface GuestFirewallOptionsArgs extends CommonArgs {
   /** The guest: `{ node, vmid, guestType? }`; accepts a VM resource's outputs. */

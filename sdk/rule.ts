@@ -10,6 +10,12 @@ export type LogLevel = "emerg" | "alert" | "crit" | "err" | "warning" | "notice"
  * A rule either matches traffic and takes an action (`type` `in`/`out`/`forward`), or inserts
  * a security group (`type: "group"`, `action` = the group's name).
  *
+ * Checked before any API call (`pulumi preview` fails with the field path, the value, the reason
+ * and the fix): any other property is an error (`pos`: the order is the array order; `digest`,
+ * `ipversion`: output-only), and `null` in an optional field means the field is left out, as in
+ * Terraform. A value Proxmox would drop without a word because Perl reads it as false (`""`,
+ * `"0"`, port `0`) is rejected in every field where dropping it would widen what the rule matches.
+ *
  * @see https://pve.proxmox.com/pve-docs/chapter-pve-firewall.html#pve_firewall_rules
  * @example { action: "ACCEPT", macro: "SSH", source: "+dc/management", comment: "ssh from admins" }
  * @example { type: "group", action: "webserver" }
@@ -26,34 +32,41 @@ export interface RuleArgs {
   readonly type?: pulumi.Input<"in" | "out" | "forward" | "group">;
   /**
    * `ACCEPT`, `DROP` or `REJECT` (not `REJECT` on `forward`), or for `type: "group"` the security
-   * group's name (an `SecurityGroup`'s `name` output). Proxmox field `action`.
+   * group's name (an `SecurityGroup`'s `name` output: lower case, as Proxmox reads group names).
+   * Required. Proxmox field `action`.
    */
   readonly action: pulumi.Input<string>;
   /**
    * A predefined Proxmox macro (`SSH`, `Web`, `DNS`, `Ping`, ...), matched case-insensitively and
    * stored in Proxmox's spelling. The macro supplies protocol and ports; do not repeat a port it defines.
-   * Proxmox field `macro`.
+   * Proxmox field `macro`. `""` is rejected (leave the field out for no macro).
    *
    * @default - no macro
    */
   readonly macro?: pulumi.Input<string>;
   /**
-   * IP protocol name from `/etc/protocols` (`tcp`, `udp`, `icmp`, `icmpv6`, ...) or number.
-   * Required when `dport`/`sport` is set. Proxmox field `proto`.
+   * IP protocol name from `/etc/protocols` (`tcp`, `udp`, `icmp`, `icmpv6`, ...) or number, in
+   * Proxmox's spelling (lower case). Required when `dport`/`sport` is set. Proxmox field `proto`.
+   * `"0"` and `""` are rejected: Proxmox stores no protocol for them, so the rule would match every
+   * protocol (leave the field out to say that).
    *
    * @default - any protocol
    */
   readonly proto?: pulumi.Input<string>;
   /**
-   * Source: an address, CIDR, range `a-b`, comma list (one IP family), an alias (`office`,
-   * `dc/office`, an `Alias`'s `ref`), or an IPSet (`+management`, an `IpSet`'s `ref`).
-   * Host bits are not allowed (`10.0.0.0/8`, not `10.0.0.1/8`). Proxmox field `source`.
+   * Source: an address, CIDR, range `a-b`, comma list (one IP family, at most 512 characters), an
+   * alias (`office`, `dc/office`, an `Alias`'s `ref`; any case), or an IPSet (`+management`, an
+   * `IpSet`'s `ref`; lower case). Proxmox field `source`.
+   *
+   * A CIDR with host bits means its network: `10.0.0.1/8` is sent and stored as `10.0.0.0/8`
+   * (Proxmox rejects host bits in rules; iptables matches the network either way), and `check`
+   * logs a warning naming the field and the value used. Everything else is stored as written.
    *
    * @default - any source
    */
   readonly source?: pulumi.Input<string>;
   /**
-   * Destination, same syntax as `source`. Proxmox field `dest`.
+   * Destination, same syntax and host-bit rule as `source`. Proxmox field `dest`.
    *
    * @default - any destination
    */
@@ -61,20 +74,29 @@ export interface RuleArgs {
   /**
    * Source port(s): number, service name, range `80:85`, or comma list (at most 15 ports, a range
    * counting as two). Needs a port protocol (`tcp`, `udp`, `udplite`, `dccp`, `sctp`).
-   * Proxmox field `sport`.
+   * Proxmox field `sport`. `0`, `"0"` and `""` are rejected: Proxmox stores no port for them, so the
+   * rule would match every port (leave the field out to say that).
    *
    * @default - any source port
    */
   readonly sport?: pulumi.Input<string | number>;
   /**
-   * Destination port(s), same syntax as `sport`. Proxmox field `dport`.
+   * Destination port(s), same syntax and rules as `sport`. Proxmox field `dport`.
+   *
+   * With `proto` `icmp`, `icmpv6` or `ipv6-icmp`, Proxmox reads `dport` as the ICMP type: it must
+   * be one type, a name of that protocol's types (`echo-request`) or a number 0-255 (not 0, which
+   * Proxmox drops: write `echo-reply`), never a list, range or service name. `icmpType` says the
+   * same more clearly.
    *
    * @default - any destination port
    */
   readonly dport?: pulumi.Input<string | number>;
   /**
    * Interface the rule applies to: `net0`, `net1`, ... for guests; a host interface name for
-   * cluster and node rules; not allowed in security groups and VNets. Proxmox field `iface`.
+   * cluster and node rules. Proxmox field `iface`.
+   *
+   * Not allowed on the rules of a security group (Proxmox has no interface match inside a group:
+   * set `iface` on the `type: "group"` rule that inserts the group instead), nor on VNet rules.
    *
    * @default - every interface
    */
@@ -86,8 +108,8 @@ export interface RuleArgs {
    */
   readonly log?: pulumi.Input<LogLevel>;
   /**
-   * ICMP type name or number (`echo-request`, `8`), only with `proto` `icmp`/`icmpv6` and without
-   * `dport`. Proxmox field `icmp-type`.
+   * ICMP type name (`echo-request`; numbers are not accepted by Proxmox here), one of the types of
+   * `proto` `icmp` or `icmpv6`/`ipv6-icmp`, and without `dport`. Proxmox field `icmp-type`.
    *
    * @default - every ICMP type
    */
@@ -102,8 +124,12 @@ export interface RuleArgs {
    */
   readonly enable?: pulumi.Input<boolean>;
   /**
-   * Free text shown in the GUI; a single line (Proxmox corrupts its file on newlines).
-   * Proxmox field `comment`.
+   * Free text shown in the GUI. Proxmox field `comment`.
+   *
+   * One line without control characters (a line break corrupts Proxmox's file; NUL and the other
+   * C0 controls and DEL are rejected). Spaces around it are trimmed, as Proxmox does. A comment
+   * Proxmox does not store (blank, `"0"`, or `"-"`, which means "delete" to its rule API) becomes
+   * no comment, with a warning from `check`.
    *
    * @default - no comment
    */

@@ -1,8 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * Where a firewall object lives. Every resource takes it the same way, as `scope`, and every
- * field accepts a `pulumi.Input`, so a VM stack's outputs flow straight in:
+ * Where a firewall object lives. Every resource takes it the same way, as `scope` (except
+ * `SecurityGroup`, which lives at datacenter level only), and every field accepts a
+ * `pulumi.Input`, so a VM stack's outputs flow straight in. Any other property is an error
+ * (`vmId`: did you mean `vmid`); `null` means left out:
  *
  * - omitted or `{}`: the datacenter (cluster) firewall, `cluster.fw`
  * - `{ node }`: one node's host firewall, `nodes/<node>/host.fw`

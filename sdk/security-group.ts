@@ -7,6 +7,9 @@ import { adopt, dynamicArgs } from "./shim";
  * Arguments of {@link SecurityGroup}: a named, reusable rule list (datacenter level), inserted into
  * any scope's rules with `{ type: "group", action: group.name }`.
  *
+ * Security groups live at datacenter level only, so there is no `scope` (giving one is an error);
+ * any other unknown property is an error too, and `null` in an optional field means left out.
+ *
  * @example
  * const web = new SecurityGroup("web", { name: "webserver", rules: [{ action: "ACCEPT", macro: "Web" }] });
  */
@@ -15,7 +18,8 @@ export interface SecurityGroupArgs extends CommonArgs {
    * Group name. Proxmox field `group`.
    *
    * 2 to 18 characters: lower-case letters, digits, `-` and `_`, starting with a letter (Proxmox
-   * lower-cases names when it reads its config, so upper case would break later lookups).
+   * lower-cases names when it reads its config, so upper case is rejected: `WebServer` would be
+   * created but never found again, and `GROUP WebServer` rules would insert nothing).
    * Changing it renames the group in place; Proxmox rewrites the `GROUP` references in cluster,
    * node and guest rules (not in VNet rules).
    */
@@ -27,7 +31,9 @@ export interface SecurityGroupArgs extends CommonArgs {
    */
   readonly comment?: pulumi.Input<string>;
   /**
-   * The group's rules (types `in`, `out`, `forward`; no `iface`, no nested groups).
+   * The group's rules (types `in`, `out`, `forward`; no nested groups). `iface` is not allowed
+   * here: Proxmox has no interface match inside a group, so set `iface` on the `type: "group"` rule
+   * that inserts the group.
    *
    * @default []
    */

@@ -6,7 +6,9 @@
  */
 export * from "./alias";
 export * from "./common";
+export * from "./fields";
 export * from "./group";
+export * from "./input";
 export * from "./ip";
 export * from "./ipset";
 export * from "./options";

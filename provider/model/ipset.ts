@@ -5,54 +5,56 @@
  * @module
  */
 import { z } from "zod";
-import {
-  canonicalComment,
-  commentSchema,
-  type Issue,
-  ipSetNameSchema,
-  joinPath,
-  quote,
-  type Validation,
-  zodIssues,
-} from "./common";
-import { cleanCidr, parseCidr } from "./ip";
+import { canonicalComment, droppedCommentWarning, type Issue, joinPath, quote, type Validation } from "./common";
+import { commentSchema, flag, ipSetNameSchema, text } from "./fields";
+import { expecting, renderIssue, unknownKeyReason, withoutNulls, zodIssues } from "./input";
+import { cleanCidr, hasHostBits, parseCidr } from "./ip";
 import type { IpSetEntryFields } from "./wire";
 
 const ALIAS_REF = /^(?:(?:dc|guest)\/)?[A-Za-z][A-Za-z0-9_-]+$/;
 
 /** Schema of one IPSet member. */
-export const ipSetEntrySchema = z.object({
-  cidr: z
-    .string()
-    .describe(
+export const ipSetEntrySchema = z.strictObject(
+  {
+    cidr: text("an address, CIDR or alias name").describe(
       "Address, CIDR or alias name (`name`, `dc/name`, `guest/name`). Proxmox field `cidr`; host bits are cleared and /32, /128 removed. @example '192.0.2.0/24'",
     ),
-  nomatch: z
-    .boolean()
-    .default(false)
-    .describe("Exclude this member from the set (`!cidr` in the file). Proxmox field `nomatch`. @default false"),
-  comment: commentSchema.optional().describe("Free text. Proxmox field `comment`. @default - no comment"),
-});
+    nomatch: flag()
+      .default(false)
+      .describe("Exclude this member from the set (`!cidr` in the file). Proxmox field `nomatch`. @default false"),
+    comment: commentSchema.optional().describe("Free text. Proxmox field `comment`. @default - no comment"),
+  },
+  { error: expecting("an IPSet entry: an address/CIDR string or { cidr, nomatch?, comment? }") },
+);
 /** An IPSet member as the user writes it. */
 export type IpSetEntryInput = z.input<typeof ipSetEntrySchema>;
 /** An IPSet member with defaults applied. */
 export type IpSetEntry = z.output<typeof ipSetEntrySchema>;
 
+/** The input properties of an IPSet entry. */
+export const IPSET_ENTRY_KEYS: readonly string[] = Object.keys(ipSetEntrySchema.shape);
+
 /** Schema of a whole IPSet. */
-export const ipSetSchema = z.object({
-  name: ipSetNameSchema.describe(
-    "Set name as rules reference it (`+name`). Proxmox field `name`; 2-64 lower-case letters, digits, '-', '_'. @example 'management'",
-  ),
-  comment: commentSchema.optional().describe("Free text. Proxmox field `comment`. @default - no comment"),
-  entries: z
-    .array(ipSetEntrySchema)
-    .default([])
-    .describe("Members of the set; order is irrelevant (Proxmox sorts them). @default []"),
-});
+export const ipSetSchema = z.strictObject(
+  {
+    name: ipSetNameSchema.describe(
+      "Set name as rules reference it (`+name`). Proxmox field `name`; 2-64 lower-case letters, digits, '-', '_'. @example 'management'",
+    ),
+    comment: commentSchema.optional().describe("Free text. Proxmox field `comment`. @default - no comment"),
+    entries: z
+      .array(ipSetEntrySchema, { error: expecting("a list of entries") })
+      .default([])
+      .describe("Members of the set; order is irrelevant (Proxmox sorts them). @default []"),
+  },
+  { error: expecting("an IPSet object { name, comment?, entries? }") },
+);
 /** An IPSet as the user writes it. */
 export type IpSetInput = z.input<typeof ipSetSchema>;
 /** An IPSet with defaults applied. */
 export type IpSet = z.output<typeof ipSetSchema>;
+
+/** The input properties of an IPSet. */
+export const IPSET_INPUT_KEYS: readonly string[] = Object.keys(ipSetSchema.shape);
 
 /** Wire form of a whole IPSet: the set's list fields plus its entries. */
 export interface IpSetFields {
@@ -67,7 +69,8 @@ export function checkIpSetCidr(cidr: string): string | undefined {
     return cidr.length > 64 ? `alias name ${quote(cidr)} is longer than 64 characters` : undefined;
   const parsed = parseCidr(cidr);
   if (!parsed) return `${quote(cidr)} is not an IPv4/IPv6 address, CIDR or alias name`;
-  if (parsed.prefix === 0) return `${quote(cidr)} has a zero prefix, which Proxmox does not allow in ipsets`;
+  if (parsed.prefix === 0)
+    return `${quote(cidr)} has a zero prefix, which Proxmox does not allow in ipsets (split it, e.g. ${parsed.version === 4 ? "0.0.0.0/1 and 128.0.0.0/1" : "::/1 and 8000::/1"})`;
   return undefined;
 }
 
@@ -129,15 +132,31 @@ export function canonicalIpSet(fields: IpSetFields): IpSetFields {
   return withoutUndefined({ name: fields.name.toLowerCase(), comment: canonicalComment(fields.comment), entries });
 }
 
-/** Validates a user IPSet; on success returns its canonical wire form. Duplicate members (after normalisation) are issues. */
+const entryKeyReason = (key: string) =>
+  unknownKeyReason(key, IPSET_ENTRY_KEYS, "an IPSet entry", { digest: "output-only" });
+const setKeyReason = (key: string) => unknownKeyReason(key, IPSET_INPUT_KEYS, "an IPSet");
+
+/**
+ * Validates a user IPSet (`null` members mean "left out"; an entry may be a bare cidr string). On
+ * success returns its canonical wire form, with a warning for each entry whose host bits were
+ * cleared and each comment Proxmox drops. Duplicate members (after normalisation) are issues;
+ * the entries are checked even when the name is bad, so one preview reports every problem.
+ */
 export function validateIpSet(input: unknown): Validation<IpSetFields> {
-  const parsed = ipSetSchema.safeParse(input);
-  // Entries are checked even when the name or comment is bad, so one preview reports every problem.
-  const rawEntries = (input as { entries?: unknown } | null)?.entries;
-  const entries = parsed.success ? parsed.data.entries : z.array(ipSetEntrySchema).safeParse(rawEntries ?? []).data;
-  const issues: Issue[] = parsed.success ? [] : zodIssues(parsed.error);
+  const raw = withoutNulls(input) as Record<string, unknown> | undefined;
+  const { entries: rawEntries, ...head } = raw !== null && typeof raw === "object" ? raw : { entries: undefined };
+  const parsedHead = ipSetSchema.omit({ entries: true }).safeParse(head, { error: renderIssue });
+  const entryObjects = Array.isArray(rawEntries)
+    ? rawEntries.map((e) => (typeof e === "string" ? { cidr: e } : e))
+    : rawEntries;
+  const parsedEntries = ipSetSchema.shape.entries.safeParse(entryObjects, { error: renderIssue });
+  const issues: Issue[] = [];
+  if (!parsedHead.success) issues.push(...zodIssues(parsedHead.error, "", setKeyReason));
+  if (!parsedEntries.success) issues.push(...zodIssues(parsedEntries.error, "entries", entryKeyReason));
+  const entries = parsedEntries.success ? parsedEntries.data : [];
+  const warnings: Issue[] = [];
   const seen = new Map<string, number>();
-  for (const [index, entry] of (entries ?? []).entries()) {
+  for (const [index, entry] of entries.entries()) {
     const path = joinPath(joinPath("entries", index), "cidr");
     const reason = checkIpSetCidr(entry.cidr);
     if (reason) {
@@ -149,9 +168,20 @@ export function validateIpSet(input: unknown): Validation<IpSetFields> {
     if (first !== undefined)
       issues.push({ path, reason: `${quote(entry.cidr)} duplicates entries[${first}] (both are ${canonical})` });
     else seen.set(canonical, index);
+    const parsed = parseCidr(entry.cidr);
+    if (parsed && hasHostBits(parsed))
+      warnings.push({
+        path,
+        reason: `${quote(entry.cidr)} has host bits set; using its network ${quote(canonical)} (Proxmox clears host bits in IPSet entries)`,
+      });
+    const dropped = droppedCommentWarning(entry.comment);
+    if (dropped) warnings.push({ path: joinPath(joinPath("entries", index), "comment"), reason: dropped });
   }
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
-  return { ok: true, value: canonicalIpSet(ipSetToWire(parsed.data)) };
+  if (!parsedHead.success || issues.length > 0) return { ok: false, issues };
+  const dropped = droppedCommentWarning(parsedHead.data.comment);
+  if (dropped) warnings.push({ path: "comment", reason: dropped });
+  const value = canonicalIpSet(ipSetToWire({ ...parsedHead.data, entries }));
+  return { ok: true, value, warnings };
 }
 
 function isSet(value: IpSetEntryFields["nomatch"]): boolean {

@@ -6,35 +6,54 @@
  * @module
  */
 import { z } from "zod";
-import { type Validation, zodIssues } from "./common";
-import { CONNTRACK_HELPERS, LOG_LEVELS } from "./pve-tables";
+import type { Validation } from "./common";
+import { flag, logLevelSchema } from "./fields";
+import { expecting, renderIssue, show, unknownKeyReason, withoutNulls, zodIssues } from "./input";
+import { CONNTRACK_HELPERS } from "./pve-tables";
 import type { WireOptions } from "./wire";
 
-const bool = (doc: string) => z.boolean().optional().describe(doc);
-const level = (doc: string) => z.enum(LOG_LEVELS).optional().describe(`${doc} @default 'nolog'`);
-const policy = (doc: string) => z.enum(["ACCEPT", "REJECT", "DROP"]).optional().describe(doc);
-const int = (min: number | undefined, max: number | undefined, doc: string) => {
-  let schema = z.number().int();
-  if (min !== undefined) schema = schema.min(min, { error: `must be at least ${min}` });
-  if (max !== undefined) schema = schema.max(max, { error: `must be at most ${max}` });
+const bool = (doc: string) => flag().optional().describe(doc);
+const level = (doc: string) => logLevelSchema.optional().describe(`${doc} @default 'nolog'`);
+const policy = (doc: string) =>
+  z
+    .enum(["ACCEPT", "REJECT", "DROP"], { error: expecting("a policy: ACCEPT, REJECT or DROP") })
+    .optional()
+    .describe(doc);
+const forwardPolicy = (doc: string) =>
+  z
+    .enum(["ACCEPT", "DROP"], { error: expecting("a forward policy: ACCEPT or DROP (REJECT is not allowed)") })
+    .optional()
+    .describe(doc);
+/** A whole number in `[min, max]`; Proxmox's file parser reads only digits, so negative numbers never load. */
+const int = (min: number, max: number | undefined, doc: string) => {
+  let schema = z
+    .number({ error: expecting("a whole number") })
+    .int({ error: (i) => `${show(i.input)} is not a whole number` })
+    .min(min, { error: (i) => `${show(i.input)} is below the minimum ${min}` });
+  if (max !== undefined) schema = schema.max(max, { error: (i) => `${show(i.input)} is above the maximum ${max}` });
   return schema.optional().describe(doc);
 };
 
 /** `log_ratelimit` of the cluster: log rate limiting. */
-export const logRatelimitSchema = z.strictObject({
-  enable: z.boolean().default(true).describe("Enable log rate limiting. Sub-key `enable`. @default true"),
-  rate: z
-    .string()
-    .regex(/^[1-9][0-9]*\/(second|minute|hour|day)$/, { error: "must look like 1/second (N/second|minute|hour|day)" })
-    .optional()
-    .describe("Refill frequency of the burst bucket. Sub-key `rate`. @default '1/second' @example '10/minute'"),
-  burst: z
-    .number()
-    .int()
-    .min(0, { error: "must be at least 0" })
-    .optional()
-    .describe("Packets always logged before the rate applies. Sub-key `burst`. @default 5"),
-});
+export const logRatelimitSchema = z.strictObject(
+  {
+    enable: flag().default(true).describe("Enable log rate limiting. Sub-key `enable`. @default true"),
+    rate: z
+      .string({ error: expecting("a rate such as 1/second") })
+      .regex(/^[1-9][0-9]*\/(second|minute|hour|day)$/, {
+        error: (i) => `${show(i.input)} is not a rate: write N/second, N/minute, N/hour or N/day with N of at least 1`,
+      })
+      .optional()
+      .describe("Refill frequency of the burst bucket. Sub-key `rate`. @default '1/second' @example '10/minute'"),
+    burst: z
+      .number({ error: expecting("a whole number") })
+      .int({ error: (i) => `${show(i.input)} is not a whole number` })
+      .min(0, { error: (i) => `${show(i.input)} is below the minimum 0` })
+      .optional()
+      .describe("Packets always logged before the rate applies. Sub-key `burst`. @default 5"),
+  },
+  { error: expecting("an object { enable?, rate?, burst? }") },
+);
 
 /** Cluster (datacenter) options, `cluster.fw` `[OPTIONS]`. */
 export const clusterOptionsSchema = z.strictObject({
@@ -42,10 +61,7 @@ export const clusterOptionsSchema = z.strictObject({
   ebtables: bool("Enable ebtables rules cluster wide. Proxmox field `ebtables`. @default true"),
   policyIn: policy("Input policy. Proxmox field `policy_in`. @default 'DROP'"),
   policyOut: policy("Output policy. Proxmox field `policy_out`. @default 'ACCEPT'"),
-  policyForward: z
-    .enum(["ACCEPT", "DROP"])
-    .optional()
-    .describe("Forward policy (nftables backend). Proxmox field `policy_forward`. @default 'ACCEPT'"),
+  policyForward: forwardPolicy("Forward policy (nftables backend). Proxmox field `policy_forward`. @default 'ACCEPT'"),
   logRatelimit: logRatelimitSchema
     .optional()
     .describe(
@@ -65,9 +81,13 @@ export const nodeOptionsSchema = z.strictObject({
   ndp: bool("Allow NDP. Proxmox field `ndp`. @default true"),
   nfConntrackAllowInvalid: bool("Allow invalid packets. Proxmox field `nf_conntrack_allow_invalid`. @default false"),
   nfConntrackHelpers: z
-    .array(z.enum(CONNTRACK_HELPERS))
+    .array(z.enum(CONNTRACK_HELPERS, { error: expecting(`a conntrack helper (${CONNTRACK_HELPERS.join(", ")})`) }), {
+      error: expecting("a list of conntrack helpers"),
+    })
     .optional()
-    .describe("Conntrack helpers to enable. Proxmox field `nf_conntrack_helpers`. @default [] @example ['ftp']"),
+    .describe(
+      "Conntrack helpers to enable. Proxmox field `nf_conntrack_helpers`; an empty list is the default (none). @default [] @example ['ftp']",
+    ),
   nfConntrackMax: int(32768, undefined, "Max tracked connections. Proxmox field `nf_conntrack_max`. @default 262144"),
   nfConntrackTcpTimeoutEstablished: int(
     7875,
@@ -82,13 +102,9 @@ export const nodeOptionsSchema = z.strictObject({
   nftables: bool("Use the nftables firewall (tech preview). Proxmox field `nftables`. @default false"),
   nosmurfs: bool("SMURFS filter. Proxmox field `nosmurfs`. @default true (on unless set to false)"),
   protectionSynflood: bool("SYN flood protection. Proxmox field `protection_synflood`. @default false"),
-  protectionSynfloodRate: int(
-    undefined,
-    undefined,
-    "SYN/s per source. Proxmox field `protection_synflood_rate`. @default 200",
-  ),
+  protectionSynfloodRate: int(0, undefined, "SYN/s per source. Proxmox field `protection_synflood_rate`. @default 200"),
   protectionSynfloodBurst: int(
-    undefined,
+    0,
     undefined,
     "SYN burst per source. Proxmox field `protection_synflood_burst`. @default 1000",
   ),
@@ -112,10 +128,7 @@ export const vmOptionsSchema = z.strictObject({
 /** SDN VNet options, `sdn/firewall/<vnet>.fw` `[OPTIONS]`. */
 export const vnetOptionsSchema = z.strictObject({
   enable: bool("Enable the VNet's firewall rules. Proxmox field `enable`. @default false"),
-  policyForward: z
-    .enum(["ACCEPT", "DROP"])
-    .optional()
-    .describe("Forward policy. Proxmox field `policy_forward`. @default 'ACCEPT'"),
+  policyForward: forwardPolicy("Forward policy. Proxmox field `policy_forward`. @default 'ACCEPT'"),
   logLevelForward: level("Log level for forwarded traffic. Proxmox field `log_level_forward`."),
 });
 
@@ -216,7 +229,8 @@ export function optionsFromWire(kind: OptionsScopeKind, wire: WireOptions): AnyO
 /**
  * Canonical wire options of `kind`: keys sorted, `digest` dropped, numbers as numbers (the cluster
  * `enable` timestamp handshake values are kept as read), log levels lower case and policies upper
- * case (as Proxmox's parser stores them), helpers lower case, `log_ratelimit` re-encoded in the
+ * case (as Proxmox's parser stores them), helpers lower case (an empty list dropped: it is the
+ * default), `log_ratelimit` re-encoded in the
  * fixed `enable=…,burst=…,rate=…` order when it parses (an equivalent spelling is not a diff).
  */
 export function canonicalOptions(kind: OptionsScopeKind, wire: WireOptions): Record<string, string | number> {
@@ -226,7 +240,10 @@ export function canonicalOptions(kind: OptionsScopeKind, wire: WireOptions): Rec
     if (!allowed.has(key)) continue;
     const text = String(value);
     if (key.startsWith("policy_")) out[key] = text.toUpperCase();
-    else if (key.includes("log_level") || key === "nf_conntrack_helpers") out[key] = text.toLowerCase();
+    else if (key === "nf_conntrack_helpers") {
+      // An empty list is Proxmox's default (no helpers), and an empty value does not load from the file.
+      if (text !== "") out[key] = text.toLowerCase();
+    } else if (key.includes("log_level")) out[key] = text.toLowerCase();
     else if (key === "log_ratelimit") {
       const decoded = decodeLogRatelimit(text);
       out[key] = decoded ? encodeLogRatelimit(decoded) : text;
@@ -235,11 +252,47 @@ export function canonicalOptions(kind: OptionsScopeKind, wire: WireOptions): Rec
   return sortKeys(out);
 }
 
-/** Validates options input for a scope kind; on success returns the canonical wire options. */
+/** The resource class of each options kind, as messages name it. */
+export const OPTIONS_RESOURCE: Readonly<Record<OptionsScopeKind, string>> = {
+  cluster: "ClusterFirewallOptions",
+  node: "NodeFirewallOptions",
+  vm: "GuestFirewallOptions",
+  vnet: "VnetFirewallOptions",
+};
+
+/**
+ * Why `key` is not an option of `kind`: when it is an option of another kind, which resource has
+ * it (`policyIn` on a node: the datacenter's policy is the nodes' policy); else a misspelling or
+ * the list of options the kind has.
+ */
+export function optionKeyReason(kind: OptionsScopeKind, key: string): string {
+  const own = Object.keys(OPTIONS_SCHEMAS[kind].shape);
+  const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, "");
+  if (own.some((k) => norm(k) === norm(key))) return unknownKeyReason(key, own, OPTIONS_RESOURCE[kind]);
+  const kinds = Object.keys(OPTIONS_SCHEMAS) as OptionsScopeKind[];
+  const name = kinds.flatMap((other) => Object.keys(OPTIONS_SCHEMAS[other].shape)).find((k) => norm(k) === norm(key));
+  const elsewhere = kinds.filter((other) => name !== undefined && Object.hasOwn(OPTIONS_SCHEMAS[other].shape, name));
+  if (name === undefined) return unknownKeyReason(key, own, OPTIONS_RESOURCE[kind]);
+  const spelling = name === key ? "" : `(${name}) `;
+  return `unknown property; ${key} ${spelling}is an option of ${elsewhere.map((k) => OPTIONS_RESOURCE[k]).join(" and ")}, not of ${OPTIONS_RESOURCE[kind]}`;
+}
+
+/**
+ * Validates options input for a scope kind (`null` means "left out"); on success returns the
+ * canonical wire options. An unknown option names the resource that has it, if any.
+ */
 export function validateOptions(kind: OptionsScopeKind, input: unknown): Validation<Record<string, string | number>> {
-  const parsed = OPTIONS_SCHEMAS[kind].safeParse(input);
-  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
-  return { ok: true, value: canonicalOptions(kind, optionsToWire(kind, parsed.data)) };
+  const parsed = OPTIONS_SCHEMAS[kind].safeParse(withoutNulls(input), { error: renderIssue });
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: zodIssues(parsed.error, "", (key, path) =>
+        path.length === 0
+          ? optionKeyReason(kind, key)
+          : unknownKeyReason(key, Object.keys(logRatelimitSchema.shape), "logRatelimit"),
+      ),
+    };
+  return { ok: true, value: canonicalOptions(kind, optionsToWire(kind, parsed.data)), warnings: [] };
 }
 
 function sortKeys(record: Record<string, string | number>): Record<string, string | number> {

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { joinPath } from "./common";
+import { groupNameSchema } from "./fields";
+import { expecting, renderIssue, show, unknownKeyReason, withoutNulls } from "./input";
 
 /**
  * Where a firewall object lives. One value, used the same way by every resource, the client
@@ -21,11 +24,6 @@ export const vmidSchema = z
 export const vnetNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9]{0,7}$/, "must be a VNet ID (1-8 lower-case letters/digits)");
-export const groupNameSchema = z
-  .string()
-  .min(2, "must be at least 2 characters")
-  .max(18, "must be at most 18 characters (Proxmox limit for security groups)")
-  .regex(/^[a-z][a-z0-9_-]+$/, "must be lower-case letters, digits, '-' or '_', starting with a letter");
 
 export const scopeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cluster") }),
@@ -112,15 +110,20 @@ export interface InputIssue {
 }
 
 /** The `scope` input every resource takes (see `sdk/scope.ts` for its documentation). */
-export const scopeArgsSchema = z
-  .object({
-    node: z.string().optional(),
-    vmid: z.number().optional(),
-    guestType: z.enum(["qemu", "lxc"]).optional(),
-    vnet: z.string().optional(),
-  })
-  .strict();
+export const scopeArgsSchema = z.strictObject(
+  {
+    node: z.string({ error: expecting("a node name such as pve1") }).optional(),
+    vmid: z.number({ error: expecting("a guest ID (a number of at least 100)") }).optional(),
+    guestType: z.enum(["qemu", "lxc"], { error: expecting('"qemu" or "lxc"') }).optional(),
+    vnet: z.string({ error: expecting("a VNet ID such as v1") }).optional(),
+  },
+  {
+    error: expecting("a scope object: { node }, { node, vmid, guestType? } or { vnet }, or nothing for the datacenter"),
+  },
+);
 export type ScopeArgs = z.input<typeof scopeArgsSchema>;
+
+const SCOPE_KEYS = Object.keys(scopeArgsSchema.shape);
 
 /**
  * Resolve the user's `scope` input to a {@link Scope}: omitted → cluster, `{node}` → node,
@@ -130,14 +133,18 @@ export function scopeFromArgs(
   args: unknown,
   path = "scope",
 ): { ok: true; scope: Scope } | { ok: false; issues: InputIssue[] } {
-  const shape = scopeArgsSchema.safeParse(args ?? {});
+  const shape = scopeArgsSchema.safeParse(withoutNulls(args) ?? {}, { error: renderIssue });
   if (!shape.success) {
     return {
       ok: false,
-      issues: shape.error.issues.map((i) => ({
-        path: [path, ...i.path.map(String)].join("."),
-        reason: i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message,
-      })),
+      issues: shape.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => ({
+              path: joinPath(path, key),
+              reason: unknownKeyReason(key, SCOPE_KEYS, "scope"),
+            }))
+          : [{ path: [path, ...i.path.map(String)].join("."), reason: i.message }],
+      ),
     };
   }
   const { node, vmid, guestType, vnet } = shape.data;
@@ -161,7 +168,7 @@ export function scopeFromArgs(
     ok: false,
     issues: parsed.error.issues.map((i) => ({
       path: [path, ...i.path.filter((p) => p !== "kind").map(String)].join("."),
-      reason: `${JSON.stringify(fieldValue(candidate, i.path))} ${i.message}`,
+      reason: `${show(fieldValue(candidate, i.path))} ${i.message}`,
     })),
   };
 }

@@ -1,10 +1,11 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
-import { aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
+import { ALIAS_INPUT_KEYS, aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
 import type { Issue } from "../model/common";
 import { type Scope, scopeId } from "../model/scope";
 import type { AliasFields } from "../model/wire";
 import { MAX_REPLANS } from "./apply-rules";
+import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props, sameValue } from "./framework";
 import { objectId, parseObjectId } from "./object-id";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
@@ -60,6 +61,14 @@ async function putAlias(ctx: KindContext, scope: Scope, from: string, alias: Ali
   }
 }
 
+const ALIAS_INPUTS: InputSpec = {
+  resource: "Alias",
+  fields: ALIAS_INPUT_KEYS,
+  outputs: [],
+  derived: ["ref"],
+  scope: true,
+};
+
 /**
  * An IP alias (`Alias`). A name change (other than its case) or a scope change is a
  * create-before-delete replacement, because Proxmox does not rewrite rule references on rename:
@@ -70,15 +79,23 @@ export const aliasKind: KindImpl = {
   compared: ["scope", "name", "cidr", "comment"],
 
   check(news) {
+    const split = splitInputs(news, ALIAS_INPUTS);
     const scope = checkScope(news["scope"], ["cluster", "vm"]);
-    const raw = { name: news["name"], cidr: news["cidr"], comment: news["comment"] };
-    if (containsUnknown(raw)) return { inputs: { ...news, scope: scope.args }, issues: scope.issues };
+    const raw = split.fields;
+    const top = [...split.issues, ...scope.issues];
+    if (containsUnknown(raw)) return { inputs: { ...split.common, ...raw, scope: scope.args }, issues: top };
     const result = validateAlias(raw);
-    const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
+    const issues: Issue[] = [...top, ...(result.ok ? [] : result.issues)];
     if (!result.ok) return { inputs: news, issues };
     // `ref` is derived here, so a preview knows it even while the alias itself is being updated.
     const ref = scope.scope && refOf(scope.scope, result.value.name);
-    return { inputs: { scope: scope.args, ...aliasFromWire(result.value), ref, cluster: news["cluster"] }, issues };
+    const refIssue = derivedIssue(ALIAS_INPUTS, "ref", split.derived["ref"], ref);
+    if (refIssue) return { inputs: news, issues: [...issues, refIssue] };
+    return {
+      inputs: { ...split.common, scope: scope.args, ...aliasFromWire(result.value), ref },
+      issues,
+      warnings: result.warnings,
+    };
   },
 
   idOf(inputs) {

@@ -3,6 +3,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { FirewallApi } from "../client/firewall";
 import { ApplyFailedError, FirewallError, hasCode, PartialApplyError, TakeoverRefusedError } from "../errors";
 import type { Issue } from "../model/common";
+import { withoutNulls } from "../model/input";
 import type { ClientPool } from "./context";
 import { WriteJournal } from "./journal";
 import { adoptionPlan, type CreateIntent, decideCreate, type Existing, ownershipInputs } from "./ownership";
@@ -27,8 +28,12 @@ export type Props = Record<string, unknown>;
 export interface KindImpl {
   /** How messages name the object before its ID: `rules of` (qemu/pve1/100), `ipset` (cluster/ipset/x). */
   readonly noun: string;
-  /** Validate and normalise raw inputs (`check`). Values still unknown in a preview are kept as they are. */
-  check(news: Props): { inputs: Props; issues: Issue[] };
+  /**
+   * Validate and normalise raw inputs (`check`; `null` members already removed). Values still
+   * unknown in a preview are kept as they are. `warnings` name each input that was rewritten in a
+   * way the user may not expect (host bits cleared, a comment Proxmox drops).
+   */
+  check(news: Props): { inputs: Props; issues: Issue[]; warnings?: Issue[] };
   /** The Pulumi ID of the object the (checked, known) inputs describe. */
   idOf(inputs: Props): string;
   /** Top-level properties compared by `diff`. */
@@ -165,18 +170,39 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     this.#clients.configure((key) => req.config.get(key));
   }
 
+  /**
+   * Validates `news`: `null` means "left out" at every depth; every bad field is one failure; on
+   * success each rewrite of the user's input is reported as a warning (shown on every preview until
+   * the program says what is stored). No API call, except for a new resource (no old inputs, every
+   * input known): it reads what exists at its target and fails, as `create` would, when the create
+   * may not take it over.
+   */
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const own = ownershipInputs(news, containsUnknown);
-    const { inputs, issues } = this.#impl.check(own.props);
-    const clusterIssue = containsUnknown(news["cluster"]) ? undefined : this.#clients.checkCluster(news["cluster"]);
+    const own = ownershipInputs(withoutNulls(news), containsUnknown);
+    const { inputs, issues, warnings = [] } = this.#impl.check(own.props);
+    const cluster = own.props["cluster"];
+    const clusterIssue = containsUnknown(cluster) ? undefined : this.#clients.checkCluster(cluster);
     const all = [...own.issues, ...issues, ...(clusterIssue ? [clusterIssue] : [])];
     if (all.length > 0) return { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) };
+    if (warnings.length > 0) {
+      const where = this.#describe(inputs);
+      for (const w of warnings) this.#notify(`warning: ${where}${w.path}: ${w.reason}`);
+    }
     const checked = withoutUndefined({ ...inputs, adopt: own.adopt, __owner: own.owner });
     if (isNew(olds) && !containsUnknown(checked)) {
       const refusal = await this.#previewCreate(withoutUndefined(inputs), own.adopt === true, own.owner);
       if (refusal) return { inputs: news, failures: [{ property: "adopt", reason: refusal }] };
     }
     return { inputs: checked };
+  }
+
+  /** `<id>: ` of checked inputs for messages, or nothing while the ID is not known yet. */
+  #describe(inputs: Props): string {
+    try {
+      return containsUnknown(inputs) ? "" : `${this.#impl.idOf(inputs)}: `;
+    } catch {
+      return "";
+    }
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

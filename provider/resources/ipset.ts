@@ -1,12 +1,13 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
-import { canonicalIpSet, canonicalIpSetEntry, ipSetFromWire, validateIpSet } from "../model/ipset";
+import { canonicalIpSet, canonicalIpSetEntry, IPSET_INPUT_KEYS, ipSetFromWire, validateIpSet } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
 import type { IpSetEntryFields } from "../model/wire";
 import { planIpSetEntries } from "../plan/ipset";
 import type { IpSetOp } from "../plan/ops";
 import { MAX_REPLANS } from "./apply-rules";
+import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { entryLine } from "./describe";
 import { listDigest } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
@@ -115,6 +116,14 @@ function sendEntryOp(api: FirewallApi, scope: Scope, name: string, op: IpSetOp, 
   }
 }
 
+const IPSET_INPUTS: InputSpec = {
+  resource: "IpSet",
+  fields: IPSET_INPUT_KEYS,
+  outputs: ["digest"],
+  derived: ["ref"],
+  scope: true,
+};
+
 /** Entries as the user may write them: a bare string is `{ cidr }`. */
 function entryObjects(entries: unknown): unknown {
   return Array.isArray(entries) ? entries.map((e) => (typeof e === "string" ? { cidr: e } : e)) : entries;
@@ -180,16 +189,27 @@ export const ipSetKind: KindImpl = {
   compared: ["scope", "name", "comment", "entries"],
 
   check(news) {
+    const split = splitInputs(news, IPSET_INPUTS);
     const scope = checkScope(news["scope"], ["cluster", "vm"]);
-    const raw = { name: news["name"], comment: news["comment"], entries: entryObjects(news["entries"] ?? []) };
+    const raw = split.fields;
+    const top = [...split.issues, ...scope.issues];
     if (containsUnknown(raw))
-      return { inputs: { ...news, scope: scope.args, entries: raw.entries }, issues: scope.issues };
+      return {
+        inputs: { ...split.common, ...raw, scope: scope.args, entries: entryObjects(raw["entries"] ?? []) },
+        issues: top,
+      };
     const result = validateIpSet(raw);
-    const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
+    const issues: Issue[] = [...top, ...(result.ok ? [] : result.issues)];
     if (!result.ok) return { inputs: news, issues };
     // `ref` is derived here, so a preview knows it even while the set itself is being updated.
     const ref = scope.scope && refOf(scope.scope, result.value.name);
-    return { inputs: { scope: scope.args, ...ipSetFromWire(result.value), ref, cluster: news["cluster"] }, issues };
+    const refIssue = derivedIssue(IPSET_INPUTS, "ref", split.derived["ref"], ref);
+    if (refIssue) return { inputs: news, issues: [...issues, refIssue] };
+    return {
+      inputs: { ...split.common, scope: scope.args, ...ipSetFromWire(result.value), ref },
+      issues,
+      warnings: result.warnings,
+    };
   },
 
   idOf(inputs) {

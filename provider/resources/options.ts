@@ -3,8 +3,10 @@ import { hasCode } from "../errors";
 import type { Issue } from "../model/common";
 import {
   canonicalOptions,
+  OPTIONS_RESOURCE,
   OPTIONS_SCHEMAS,
   type OptionsScopeKind,
+  optionKeyReason,
   optionsFromWire,
   optionsToWire,
   validateOptions,
@@ -12,6 +14,7 @@ import {
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import { planOptions } from "../plan/options";
 import { MAX_REPLANS } from "./apply-rules";
+import { type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { WriteJournal } from "./journal";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
@@ -93,6 +96,13 @@ const SCOPE_OF: Record<OptionsScopeKind, Scope["kind"]> = { cluster: "cluster", 
  */
 export function optionsKind(kind: OptionsScopeKind): KindImpl {
   const fields = Object.keys(OPTIONS_SCHEMAS[kind].shape);
+  const inputs: InputSpec = {
+    resource: OPTIONS_RESOURCE[kind],
+    fields,
+    outputs: kind === "vm" ? ["digest", "enforced", "enforcementReasons"] : ["digest"],
+    scope: true,
+    unknown: (key) => optionKeyReason(kind, key),
+  };
 
   const state = async (api: FirewallApi, scope: Scope, options: Record<string, string | number>, digest: string) => {
     const props: Props = { scope: scopeArgsOf(scope), ...optionsFromWire(kind, options), digest };
@@ -113,15 +123,16 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
     compared: ["scope", ...fields],
 
     check(news) {
+      const split = splitInputs(news, inputs);
       const scope = checkScope(news["scope"], [SCOPE_OF[kind]]);
-      const given = optionFields(news);
+      const given = split.fields;
       const known = Object.fromEntries(Object.entries(given).filter(([, v]) => !containsUnknown(v)));
       const result = validateOptions(kind, known);
-      const issues: Issue[] = [...scope.issues, ...(result.ok ? [] : result.issues)];
-      if (!result.ok) return { inputs: news, issues };
+      const issues: Issue[] = [...split.issues, ...scope.issues, ...(result.ok ? [] : result.issues)];
+      if (!result.ok || issues.length > 0) return { inputs: news, issues };
       const unknown = Object.fromEntries(Object.entries(given).filter(([, v]) => containsUnknown(v)));
       return {
-        inputs: { scope: scope.args, ...optionsFromWire(kind, result.value), ...unknown, cluster: news["cluster"] },
+        inputs: { ...split.common, scope: scope.args, ...optionsFromWire(kind, result.value), ...unknown },
         issues,
       };
     },

@@ -1,10 +1,20 @@
-import type { Issue } from "../model/common";
-import { canonicalRule, type RuleInput, ruleFromWire, ruleToWire, validateRule } from "../model/rule";
+import { type Issue, joinPath } from "../model/common";
+import { kindOf, show } from "../model/input";
+import {
+  canonicalRule,
+  RULE_INPUT_KEYS,
+  type RuleInput,
+  ruleFromWire,
+  ruleKeyReason,
+  ruleToWire,
+  validateRule,
+} from "../model/rule";
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
 import type { RuleFields } from "../model/wire";
 import { ruleKey } from "../plan/rule-fields";
 import { planRules } from "../plan/rules";
 import { applyRuleList, storedRule } from "./apply-rules";
+import { type InputSpec, splitInputs } from "./check-input";
 import { ruleLines, rulePlanLines } from "./describe";
 import { type AliasVersionLookup, isAliasRef } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
@@ -26,24 +36,40 @@ export function ruleStates(rules: readonly RuleFields[]): Props[] {
 
 /**
  * Validates a rule list for `scope` (or, when the scope is unknown in a preview, for its kind).
- * Rules that still contain unknown values are passed through unvalidated.
+ * Rules that still contain unknown values are passed through; only their property names are
+ * checked until the values are known.
  */
-export function checkRules(raw: unknown, scope: Scope | undefined): { rules: unknown; issues: Issue[] } {
-  if (raw === undefined) return { rules: [], issues: [] };
-  if (containsUnknown(raw) && !Array.isArray(raw)) return { rules: raw, issues: [] };
-  if (!Array.isArray(raw)) return { rules: raw, issues: [{ path: "rules", reason: "must be a list of rules" }] };
-  if (!scope) return { rules: raw, issues: [] };
+export function checkRules(
+  raw: unknown,
+  scope: Scope | undefined,
+): { rules: unknown; issues: Issue[]; warnings: Issue[] } {
   const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  if (raw === undefined) return { rules: [], issues, warnings };
+  if (containsUnknown(raw) && !Array.isArray(raw)) return { rules: raw, issues, warnings };
+  if (!Array.isArray(raw))
+    return {
+      rules: raw,
+      issues: [{ path: "rules", reason: `${show(raw)} is ${kindOf(raw)}, not a list of rules` }],
+      warnings,
+    };
   const out = raw.map((rule, i) => {
-    if (containsUnknown(rule)) return rule;
+    if (containsUnknown(rule) || !scope) {
+      if (rule !== null && typeof rule === "object" && !Array.isArray(rule))
+        for (const key of Object.keys(rule))
+          if (!RULE_INPUT_KEYS.includes(key))
+            issues.push({ path: joinPath(joinPath("rules", i), key), reason: ruleKeyReason(key) });
+      return rule;
+    }
     const result = validateRule(rule, scope, i);
     if (!result.ok) {
       issues.push(...result.issues);
       return rule;
     }
+    warnings.push(...result.warnings);
     return ruleFromWire(result.value);
   });
-  return { rules: out, issues };
+  return { rules: out, issues, warnings };
 }
 
 /**
@@ -126,6 +152,8 @@ async function applyList(ctx: KindContext, props: Props, mark?: string): Promise
   return { scope: scopeArgsOf(scope), rules: ruleStates(applied.rules), digest: applied.digest ?? "" };
 }
 
+const RULES_INPUTS: InputSpec = { resource: "FirewallRules", fields: ["rules"], outputs: ["digest"], scope: true };
+
 /**
  * The complete, ordered rule list of one scope (`FirewallRules`). Authoritative: rules on the
  * server that are not declared are removed; deleting the resource empties the list.
@@ -135,9 +163,14 @@ export const rulesKind: KindImpl = {
   compared: ["scope", "rules"],
 
   check(news) {
+    const split = splitInputs(news, RULES_INPUTS);
     const scope = checkScope(news["scope"], ["cluster", "node", "vm", "vnet"]);
-    const rules = checkRules(news["rules"], scope.scope);
-    return { inputs: { ...news, scope: scope.args, rules: rules.rules }, issues: [...scope.issues, ...rules.issues] };
+    const rules = checkRules(split.fields["rules"], scope.scope);
+    return {
+      inputs: { ...split.common, scope: scope.args, rules: rules.rules },
+      issues: [...split.issues, ...scope.issues, ...rules.issues],
+      warnings: rules.warnings,
+    };
   },
 
   idOf(inputs) {

@@ -1,10 +1,11 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
-import { canonicalGroup, validateGroup } from "../model/group";
+import { canonicalGroup, GROUP_INPUT_KEYS, validateGroup } from "../model/group";
 import type { Scope } from "../model/scope";
 import type { RuleFields } from "../model/wire";
 import { MAX_REPLANS, storedRule } from "./apply-rules";
+import { type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { markOwner, ownerMark } from "./ownership";
 import { verifyReferences } from "./preflight";
@@ -59,6 +60,13 @@ async function renameGroup(ctx: KindContext, from: string, to: string, comment: 
   }
 }
 
+const GROUP_INPUTS: InputSpec = {
+  resource: "SecurityGroup",
+  fields: GROUP_INPUT_KEYS,
+  outputs: ["digest"],
+  scope: "security groups live at datacenter level; remove scope",
+};
+
 /**
  * A security group and its ordered rules (`SecurityGroup`), at datacenter level. A name change is
  * an in-place rename: Proxmox rewrites the `GROUP` references in cluster, host and guest rules.
@@ -68,20 +76,25 @@ export const securityGroupKind: KindImpl = {
   compared: ["name", "comment", "rules"],
 
   check(news) {
-    const raw = { name: news["name"], comment: news["comment"] };
-    const issues: Issue[] = [];
+    const split = splitInputs(news, GROUP_INPUTS);
+    const { name: rawName, comment: rawComment, rules: rawRules } = split.fields;
+    const raw = { name: rawName, comment: rawComment };
+    const issues: Issue[] = [...split.issues];
+    const warnings: Issue[] = [];
     if (!containsUnknown(raw)) {
       const head = validateGroup({ ...raw, rules: [] });
-      if (!head.ok) issues.push(...head.issues);
+      if (head.ok) warnings.push(...head.warnings);
+      else issues.push(...head.issues);
     }
-    const name = typeof news["name"] === "string" && !containsUnknown(news["name"]) ? news["name"] : "unknown";
-    const rules = checkRules(news["rules"], {
+    const name = typeof rawName === "string" && !containsUnknown(rawName) ? rawName : "unknown";
+    const rules = checkRules(rawRules, {
       kind: "group",
       group: /^[a-z][a-z0-9_-]{1,17}$/.test(name) ? name : "unknown",
     });
     issues.push(...rules.issues);
-    const comment = typeof news["comment"] === "string" ? canonicalComment(news["comment"]) : news["comment"];
-    return { inputs: { ...news, comment, rules: rules.rules }, issues };
+    warnings.push(...rules.warnings);
+    const comment = typeof rawComment === "string" ? canonicalComment(rawComment) : rawComment;
+    return { inputs: { ...split.common, name: rawName, comment, rules: rules.rules }, issues, warnings };
   },
 
   idOf(inputs) {

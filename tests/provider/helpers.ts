@@ -33,3 +33,16 @@ export function writes(emu: EmulatorHandle): number {
     .filter(([key]) => !key.startsWith("GET "))
     .reduce((sum, [, n]) => sum + n, 0);
 }
+
+/** Zod's own wordings, which must never reach a user in a check failure. */
+export const ZOD_DEFAULT_PHRASES: readonly RegExp[] = [
+  /invalid input/i,
+  /expected \w+, received/i,
+  /\bRequired\b/,
+  /unrecognized key/i,
+  /invalid option/i,
+  /invalid string/i,
+  /invalid discriminator/i,
+  /too (big|small): expected/i,
+  /invalid (element|key) in/i,
+];

@@ -95,6 +95,6 @@ describe("options providers", () => {
   it("fails check on values Proxmox rejects", async () => {
     const p = await providerFor("NodeFirewallOptions", emu.handle());
     const r = await p.check({}, { scope: { node: "pve1" }, nfConntrackMax: 10, policyIn: "DROP" });
-    expect(r.failures?.map((f) => f.property).sort()).toEqual(["", "nfConntrackMax"].sort());
+    expect(r.failures?.map((f) => f.property).sort()).toEqual(["nfConntrackMax", "policyIn"]);
   });
 });

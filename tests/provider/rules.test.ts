@@ -58,7 +58,7 @@ describe("FirewallRules provider", () => {
     );
     expect(r.failures?.map((f) => `${f.property}: ${f.reason}`)).toMatchInlineSnapshot(`
 [
-  "rules[0].dport: protocol "gre" does not support ports (use tcp, udp, udplite, dccp or sctp)",
+  "rules[0].dport: "22" needs a port protocol, but proto "gre" has no ports (use tcp, udp, udplite, dccp or sctp)",
   "rules[1].action: unknown action "MAYBE" (allowed: ACCEPT, DROP, REJECT)",
 ]
 `);

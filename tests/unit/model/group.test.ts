@@ -6,6 +6,7 @@ describe("validateGroup", () => {
     expect(validateGroup({ name: "webtier", comment: "web", rules: [{ action: "ACCEPT", macro: "https" }] })).toEqual({
       ok: true,
       value: { group: "webtier", comment: "web", rules: [{ type: "in", action: "ACCEPT", enable: 1, macro: "HTTPS" }] },
+      warnings: [],
     });
   });
 
@@ -13,10 +14,10 @@ describe("validateGroup", () => {
     const long = validateGroup({ name: "a-very-long-group-name" });
     const upper = validateGroup({ name: "WebServer" });
     expect(long.ok ? "" : formatIssues(long.issues)).toBe(
-      "name: must be at most 18 characters (Proxmox limit for security groups)",
+      `name: "a-very-long-group-name" is 22 characters long; security group names are 2 to 18 lower-case letters, digits, '-' or '_', starting with a letter`,
     );
     expect(upper.ok ? "" : formatIssues(upper.issues)).toBe(
-      "name: must be lower-case letters, digits, '-' or '_', starting with a letter",
+      `name: "WebServer" has upper-case letters; Proxmox lower-cases security group names when it reads its config, so "WebServer" could not be found again: use "webserver"`,
     );
   });
 
@@ -29,8 +30,23 @@ describe("validateGroup", () => {
       ],
     });
     expect(result.ok ? "" : formatIssues(result.issues)).toBe(
-      `rules[0].type: rule type "group" is not allowed in group scope (allowed: in, out, forward)\nrules[1].iface: is not allowed on group rules`,
+      [
+        "rules[0].type: a security group cannot insert another group (Proxmox allows no nesting); put the rules here, or insert both groups where this one is used",
+        `rules[1].iface: "net0" is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+      ].join("\n"),
     );
+  });
+});
+
+describe("validateGroup input shape", () => {
+  it("reports the rules' issues even when the name is bad", () => {
+    const result = validateGroup({ name: "X", rules: [{ action: "ACCEPT", pos: 0 }] });
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(["name", "rules[0].pos"]);
+  });
+
+  it("fails on rules that are not a list", () => {
+    const result = validateGroup({ name: "web", rules: "ssh" });
+    expect(result.ok ? "" : formatIssues(result.issues)).toBe(`rules: "ssh" is text, not a list of rules`);
   });
 });
 

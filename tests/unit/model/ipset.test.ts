@@ -37,6 +37,25 @@ describe("validateIpSet", () => {
         comment: "mgmt hosts",
         entries: [{ cidr: "10.0.0.0/8", nomatch: 1 }, { cidr: "10.0.0.5" }, { cidr: "192.168.1.0/24" }],
       },
+      warnings: [
+        {
+          path: "entries[2].cidr",
+          reason: `"192.168.1.77/24" has host bits set; using its network "192.168.1.0/24" (Proxmox clears host bits in IPSet entries)`,
+        },
+      ],
+    });
+  });
+
+  it("takes bare cidr strings as entries and null as left out", () => {
+    const result = validateIpSet({
+      name: "mgmt",
+      comment: null,
+      entries: ["10.0.0.1", { cidr: "10.0.0.2", comment: null }],
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: { name: "mgmt", entries: [{ cidr: "10.0.0.1" }, { cidr: "10.0.0.2" }] },
+      warnings: [],
     });
   });
 
@@ -47,11 +66,11 @@ describe("validateIpSet", () => {
     ],
     [
       { name: "mgmt", entries: [{ cidr: "0.0.0.0/0" }] },
-      `entries[0].cidr: "0.0.0.0/0" has a zero prefix, which Proxmox does not allow in ipsets`,
+      `entries[0].cidr: "0.0.0.0/0" has a zero prefix, which Proxmox does not allow in ipsets (split it, e.g. 0.0.0.0/1 and 128.0.0.0/1)`,
     ],
     [
       { name: "mgmt", entries: [{ cidr: "::/0" }] },
-      `entries[0].cidr: "::/0" has a zero prefix, which Proxmox does not allow in ipsets`,
+      `entries[0].cidr: "::/0" has a zero prefix, which Proxmox does not allow in ipsets (split it, e.g. ::/1 and 8000::/1)`,
     ],
     [
       { name: "mgmt", entries: [{ cidr: "10.0.0.5" }, { cidr: "10.0.0.5/32" }] },
@@ -59,11 +78,16 @@ describe("validateIpSet", () => {
     ],
     [
       { name: "MySet" },
-      `name: "MySet" must be 2+ lower-case letters, digits, '-' or '_', starting with a letter (Proxmox lower-cases names on read)`,
+      `name: "MySet" has upper-case letters; Proxmox lower-cases IPSet names when it reads its config, so "MySet" could not be found again: use "myset"`,
     ],
     [
       { name: "mgmt", comment: "a\rb" },
-      "comment: must not contain line breaks (a newline or CR corrupts the Proxmox config file)",
+      `comment: "a\\rb" contains a line break, which corrupts the Proxmox config file (the text after it becomes a broken line); keep it on one line`,
+    ],
+    [{ name: "mgmt", entries: [{ cidr: "10.0.0.1", digest: "x" }] }, "entries[0].digest: output-only"],
+    [
+      { name: "mgmt", entries: [null] },
+      "entries[0]: is null; give an IPSet entry: an address/CIDR string or { cidr, nomatch?, comment? }, or remove it",
     ],
   ])("fails on %j", (input, expected) => {
     const result = validateIpSet(input);

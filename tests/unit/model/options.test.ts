@@ -69,26 +69,59 @@ describe("decodeLogRatelimit", () => {
 
 describe("validateOptions", () => {
   it.each([
-    ["cluster", { policyForward: "REJECT" }, "policyForward"],
+    [
+      "cluster",
+      { policyForward: "REJECT" },
+      `policyForward: "REJECT" is not a forward policy: ACCEPT or DROP (REJECT is not allowed)`,
+    ],
     [
       "cluster",
       { logRatelimit: { enable: true, rate: "fast" } },
-      "logRatelimit.rate: must look like 1/second (N/second|minute|hour|day)",
+      `logRatelimit.rate: "fast" is not a rate: write N/second, N/minute, N/hour or N/day with N of at least 1`,
     ],
-    ["node", { nfConntrackMax: 100 }, "nfConntrackMax: must be at least 32768"],
-    ["node", { nfConntrackTcpTimeoutSynRecv: 61 }, "nfConntrackTcpTimeoutSynRecv: must be at most 60"],
-    ["node", { nfConntrackHelpers: ["http"] }, "nfConntrackHelpers[0]"],
-    ["node", { policyIn: "DROP" }, "policyIn"],
-    ["vnet", { dhcp: true }, "dhcp"],
+    [
+      "cluster",
+      { logRatelimit: { enable: true, limit: 1 } },
+      "logRatelimit.limit: unknown property; logRatelimit takes enable, rate, burst",
+    ],
+    ["cluster", { enable: 1 }, "enable: 1 is a number, not true or false"],
+    ["node", { nfConntrackMax: 100 }, "nfConntrackMax: 100 is below the minimum 32768"],
+    ["node", { nfConntrackTcpTimeoutSynRecv: 61 }, "nfConntrackTcpTimeoutSynRecv: 61 is above the maximum 60"],
+    ["node", { protectionSynfloodRate: -1 }, "protectionSynfloodRate: -1 is below the minimum 0"],
+    [
+      "node",
+      { nfConntrackHelpers: ["http"] },
+      `nfConntrackHelpers[0]: "http" is not a conntrack helper (amanda, ftp, irc, netbios-ns, pptp, sane, sip, snmp, tftp)`,
+    ],
+    [
+      "node",
+      { policyIn: "DROP" },
+      "policyIn: unknown property; policyIn is an option of ClusterFirewallOptions and GuestFirewallOptions, not of NodeFirewallOptions",
+    ],
+    ["node", { log_level_in: "info" }, "log_level_in: unknown property; did you mean logLevelIn"],
+    [
+      "vnet",
+      { dhcp: true },
+      "dhcp: unknown property; dhcp is an option of GuestFirewallOptions, not of VnetFirewallOptions",
+    ],
   ] as const)("fails for %s on %j", (kind, input, expected) => {
     const result = validateOptions(kind, input);
-    expect(result.ok ? "ok" : formatIssues(result.issues)).toContain(expected);
+    expect(result.ok ? "ok" : formatIssues(result.issues)).toBe(expected);
+  });
+
+  it("treats null as left out and an empty helper list as the default", () => {
+    expect(validateOptions("node", { enable: null, nfConntrackHelpers: [] })).toEqual({
+      ok: true,
+      value: {},
+      warnings: [],
+    });
   });
 
   it("returns canonical wire options", () => {
     expect(validateOptions("vnet", { enable: true, policyForward: "DROP" })).toEqual({
       ok: true,
       value: { enable: 1, policy_forward: "DROP" },
+      warnings: [],
     });
   });
 });

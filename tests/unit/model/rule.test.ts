@@ -17,6 +17,7 @@ describe("validateRule", () => {
     expect(validateRule({ action: "ACCEPT", macro: "ssh", source: "+mgmt", comment: " hi " }, cluster)).toEqual({
       ok: true,
       value: { type: "in", action: "ACCEPT", enable: 1, macro: "SSH", source: "+mgmt", comment: "hi" },
+      warnings: [],
     });
   });
 
@@ -32,16 +33,16 @@ describe("validateRule", () => {
     ],
     [
       { action: "ACCEPT", proto: "gre", dport: "22" },
-      `rules[2].dport: protocol "gre" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+      `rules[2].dport: "22" needs a port protocol, but proto "gre" has no ports (use tcp, udp, udplite, dccp or sctp)`,
     ],
-    [{ action: "ACCEPT", dport: "22" }, "rules[2].dport: requires proto (for example tcp or udp)"],
+    [{ action: "ACCEPT", dport: "22" }, `rules[2].dport: "22" requires proto (for example tcp or udp)`],
     [
       { action: "ACCEPT", proto: "icmp", sport: "22" },
-      `rules[2].sport: protocol "icmp" does not support ports (use tcp, udp, udplite, dccp or sctp)`,
+      `rules[2].sport: "22" needs a port protocol, but proto "icmp" has no ports (use tcp, udp, udplite, dccp or sctp)`,
     ],
     [
       { action: "ACCEPT", proto: "tcp", icmpType: "echo-request" },
-      "rules[2].icmpType: requires proto icmp, icmpv6 or ipv6-icmp",
+      `rules[2].icmpType: "echo-request" requires proto icmp, icmpv6 or ipv6-icmp`,
     ],
     [
       { action: "ACCEPT", proto: "icmp", icmpType: "bogus" },
@@ -52,16 +53,21 @@ describe("validateRule", () => {
       `rules[2].dport: "23" conflicts with macro SSH, which sets dport "22"`,
     ],
     [{ action: "ACCEPT", macro: "Foo" }, `rules[2].macro: unknown macro "Foo"`],
-    [{ action: "accept" }, `rules[2].action: unknown action "accept" (allowed: ACCEPT, DROP, REJECT)`],
-    [{ type: "forward", action: "REJECT" }, "rules[2].action: REJECT is not allowed on forward rules"],
-    [{ action: "ACCEPT", source: "10.0.0.1/24" }, `rules[2].source: "10.0.0.1/24" has host bits set; use 10.0.0.0/24`],
+    [
+      { action: "accept" },
+      `rules[2].action: unknown action "accept" (allowed: ACCEPT, DROP, REJECT); did you mean ACCEPT`,
+    ],
+    [
+      { type: "forward", action: "REJECT" },
+      "rules[2].action: REJECT is not allowed on forward rules (Proxmox has no reject on the forward chain); use DROP",
+    ],
     [
       { action: "ACCEPT", source: "10.0.0.1,2001:db8::1" },
       `rules[2].source: "10.0.0.1,2001:db8::1" mixes IPv4 and IPv6 addresses`,
     ],
     [
       { action: "ACCEPT", source: "10.0.0.1", dest: "2001:db8::1" },
-      "rules[2].dest: mixes IPv6 with IPv4 elsewhere in the rule",
+      `rules[2].dest: "2001:db8::1" is IPv6 but the rule is IPv4 elsewhere; a rule matches one IP family, so split it in two`,
     ],
     [
       { action: "ACCEPT", source: "10.0.0.1-10.0.0.5,10.0.0.9" },
@@ -73,7 +79,7 @@ describe("validateRule", () => {
     ],
     [
       { action: "ACCEPT", source: "+MySet" },
-      `rules[2].source: ipset reference "+MySet" has upper-case letters (Proxmox lower-cases ipset names)`,
+      `rules[2].source: ipset reference "+MySet" has upper-case letters; Proxmox lower-cases ipset names, so it would never match: use "+myset"`,
     ],
     [
       { action: "ACCEPT", proto: "bogusproto" },
@@ -86,16 +92,15 @@ describe("validateRule", () => {
     ],
     [
       { action: "ACCEPT", comment: "a\nb" },
-      "rules[2].comment: must not contain line breaks (a newline or CR corrupts the Proxmox config file)",
+      `rules[2].comment: "a\\nb" contains a line break, which corrupts the Proxmox config file (the text after it becomes a broken line); keep it on one line`,
     ],
-    [{ action: "ACCEPT", comment: "-" }, `rules[2].comment: a comment of exactly "-" cannot be stored by Proxmox`],
     [
       { type: "group", action: "Web" },
-      `rules[2].action: security group name "Web" must be 2-18 lower-case letters, digits, '-' or '_', starting with a letter`,
+      `rules[2].action: security group name "Web" must be 2-18 lower-case letters, digits, '-' or '_', starting with a letter; Proxmox lower-cases group names, so use "web"`,
     ],
     [
       { type: "group", action: "web", proto: "tcp" },
-      "rules[2].proto: is not allowed on a group rule (Proxmox silently drops it); set it on the group's own rules",
+      `rules[2].proto: "tcp" is not allowed on a type "group" rule (Proxmox drops it when it writes the rule); set it on the rules inside the security group`,
     ],
     [
       { action: "ACCEPT", iface: "anything-goes" },
@@ -119,9 +124,11 @@ describe("validateRule", () => {
 
   it("fails on any iface in group and vnet scope", () => {
     expect(reasons({ type: "forward", action: "ACCEPT", iface: "net0" }, vnet)).toBe(
-      "rules[2].iface: is not allowed on vnet rules",
+      `rules[2].iface: "net0" is not allowed on VNet rules (a VNet's rules apply to the VNet's bridge); remove iface`,
     );
-    expect(reasons({ action: "ACCEPT", iface: "net0" }, group)).toBe("rules[2].iface: is not allowed on group rules");
+    expect(reasons({ action: "ACCEPT", iface: "net0" }, group)).toBe(
+      `rules[2].iface: "net0" is not allowed on the rules of a security group (Proxmox has no interface match inside a group); set iface on the { type: "group" } rule that inserts the group`,
+    );
   });
 
   it("accepts a macro port equal to the macro's and icmp names in dport", () => {
@@ -134,8 +141,44 @@ describe("validateRule", () => {
     expect(reasons({ action: "ACCEPT", source: "dc/office", dest: "+guest/web" })).toBe("ok");
   });
 
-  it("fails with a zod issue on a wrong field type", () => {
-    expect(reasons({ action: "ACCEPT", enable: "yes" })).toMatch(/^rules\[2\]\.enable: /);
+  it("fails on a wrong field type, naming the value and what is expected", () => {
+    expect(reasons({ action: "ACCEPT", enable: "yes" })).toBe(`rules[2].enable: "yes" is text, not true or false`);
+  });
+
+  it("uses the network of a source or dest with host bits, with a warning naming the field", () => {
+    expect(validateRule({ action: "ACCEPT", source: "10.0.0.1/24,2001:db8::1/64" }, cluster)).toEqual({
+      ok: false,
+      issues: [{ path: "source", reason: `"10.0.0.1/24,2001:db8::1/64" mixes IPv4 and IPv6 addresses` }],
+    });
+    expect(
+      validateRule({ action: "ACCEPT", source: "10.0.0.1/24,10.1.0.0/16", dest: "2001:DB8::1/64" }, cluster),
+    ).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: "dest",
+          reason: `"2001:DB8::1/64" is IPv6 but the rule is IPv4 elsewhere; a rule matches one IP family, so split it in two`,
+        },
+      ],
+    });
+    expect(validateRule({ action: "ACCEPT", dest: "2001:DB8::1/64" }, cluster)).toEqual({
+      ok: true,
+      value: { type: "in", action: "ACCEPT", enable: 1, dest: "2001:db8::/64" },
+      warnings: [
+        {
+          path: "dest",
+          reason: `"2001:DB8::1/64" has host bits set; using its network "2001:db8::/64" (what iptables matches either way; Proxmox rejects host bits in rules)`,
+        },
+      ],
+    });
+  });
+
+  it("treats a comment Proxmox does not store as no comment, with a warning", () => {
+    for (const comment of ["-", " ", "0"]) {
+      const result = validateRule({ action: "ACCEPT", comment }, cluster);
+      expect(result.ok && result.value).toEqual({ type: "in", action: "ACCEPT", enable: 1 });
+      expect(result.ok && result.warnings.map((w) => w.path)).toEqual(["comment"]);
+    }
   });
 });
 

@@ -36,6 +36,10 @@ describe("scopeFromArgs", () => {
       { kind: "vm", node: "pve1", vmid: 101, guestType: "lxc" },
     ],
     [{ vnet: "v1" }, { kind: "vnet", vnet: "v1" }],
+    [
+      { node: "pve1", vmid: 100, guestType: null, vnet: null },
+      { kind: "vm", node: "pve1", vmid: 100, guestType: "qemu" },
+    ],
   ])("resolves %j to %j", (args, scope) => {
     expect(scopeFromArgs(args)).toEqual({ ok: true, scope });
   });
@@ -46,7 +50,13 @@ describe("scopeFromArgs", () => {
     [{ node: "pve1", guestType: "lxc" }, "scope.guestType: 'guestType' needs 'vmid'"],
     [{ node: "pve1", vmid: 99 }, "scope.vmid: 99 must be a guest ID of at least 100"],
     [{ node: "bad_name!" }, "scope.node: \"bad_name!\" must be a node name (letters, digits and '-')"],
-    [{ nodes: "pve1" }, "scope: unknown field(s) nodes"],
+    [{ nodes: "pve1" }, "scope.nodes: unknown property; scope takes node, vmid, guestType, vnet"],
+    [{ node: "pve1", vmId: 100 }, "scope.vmId: unknown property; did you mean vmid"],
+    [{ node: 5 }, "scope.node: 5 is a number, not a node name such as pve1"],
+    [
+      "pve1",
+      `scope: "pve1" is text, not a scope object: { node }, { node, vmid, guestType? } or { vnet }, or nothing for the datacenter`,
+    ],
   ])("fails on %j", (args, message) => {
     const r = scopeFromArgs(args);
     expect(r.ok).toBe(false);
