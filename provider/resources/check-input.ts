@@ -1,17 +1,18 @@
 /**
  * The top level of every resource's inputs, checked the same way for all kinds: each property is
- * the kind's own (validated by its model), a property every resource takes (`cluster`, `adopt`,
- * `allowLockout`, `scope` where allowed, and the `__owner`/`__provider` the SDK and Pulumi add),
- * an output (an error naming it), or unknown (an error with a fix where one exists).
+ * the kind's own (validated by its model), a property every resource takes (`cluster`,
+ * `allowLockout`, `scope` where allowed, and the `__provider` Pulumi adds), an output (an error
+ * naming it), or unknown (an error with a fix where one exists). `adopt` and `__owner` never get
+ * here: the framework splits them off first (`ownershipInputs`).
  */
 import { type Issue, joinPath } from "../model/common";
 import { kindOf, show, unknownKeyReason } from "../model/input";
 import { containsUnknown, type Props } from "./framework";
 
 /** Boolean inputs every resource takes; `null` means absent. */
-const COMMON_FLAGS = ["adopt", "allowLockout"] as const;
+const COMMON_FLAGS = ["allowLockout"] as const;
 /** Inputs every resource takes that are passed through `check` as they are. */
-const COMMON_INPUTS = ["cluster", ...COMMON_FLAGS, "__owner", "__provider"] as const;
+const COMMON_INPUTS = ["cluster", ...COMMON_FLAGS, "__provider"] as const;
 
 /** What one resource kind takes at its top level. */
 export interface InputSpec {
@@ -37,7 +38,7 @@ export interface InputSpec {
 export interface SplitInputs {
   /** The kind's own properties (for its model). */
   readonly fields: Props;
-  /** `cluster`, `adopt`, `allowLockout` and `__owner` as given: `check` returns them unchanged. */
+  /** `cluster` and `allowLockout` as given: `check` returns them unchanged. */
   readonly common: Props;
   /** The derived outputs that were given (see {@link InputSpec.derived}). */
   readonly derived: Props;
@@ -53,7 +54,7 @@ export function splitInputs(news: Props, spec: InputSpec): SplitInputs {
   const common: Props = {};
   const derived: Props = {};
   const issues: Issue[] = [];
-  const known = [...spec.fields, ...(spec.scope === true ? ["scope"] : []), "cluster", ...COMMON_FLAGS];
+  const known = [...spec.fields, ...(spec.scope === true ? ["scope"] : []), "cluster", "adopt", ...COMMON_FLAGS];
   for (const [key, value] of Object.entries(news)) {
     if (value === undefined) continue;
     if ((COMMON_INPUTS as readonly string[]).includes(key)) {
@@ -91,6 +92,5 @@ function commonProblem(key: string, value: unknown): string | undefined {
   if (containsUnknown(value)) return undefined;
   if ((COMMON_FLAGS as readonly string[]).includes(key) && typeof value !== "boolean")
     return `${show(value)} is ${kindOf(value)}, not true or false`;
-  if (key === "__owner" && typeof value !== "string") return `${show(value)} is ${kindOf(value)}, not text`;
   return undefined;
 }

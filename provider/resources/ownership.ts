@@ -8,6 +8,7 @@
  * more writes keeps the comment {@link ownerMark} on the object (the IPSet's or group's comment, or
  * one rule's comment) until its last write, which sets the real comment.
  */
+import { kindOf, show } from "../model/input";
 
 /** How the SDK's `__owner` input looks. */
 export const OWNER_PATTERN = /^[0-9a-f]{16}$/;
@@ -150,7 +151,7 @@ export function ownershipInputs(news: Record<string, unknown>, isUnknown: (v: un
   if (adopt !== undefined && typeof adopt !== "boolean" && !isUnknown(adopt))
     issues.push({
       path: "adopt",
-      reason: `${JSON.stringify(adopt)} is not a boolean; use true to take over an existing object`,
+      reason: `${show(adopt)} is ${kindOf(adopt)}, not true or false; use true to take over an existing object`,
     });
   let owner: string | undefined;
   if (typeof rawOwner === "string" && OWNER_PATTERN.test(rawOwner)) owner = rawOwner;

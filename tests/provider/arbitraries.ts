@@ -19,6 +19,7 @@ export const REFERENCES = {
   alias4: "refalias4",
   alias6: "refalias6",
   ipset: "refset",
+  groups: ["webgrp", "db-tier"],
 } as const;
 
 /** `value` most of the time, else left out (`undefined`) or `null`. */
@@ -119,11 +120,18 @@ function addressSpec(family: 4 | 6): Arb<unknown> {
   return mostly(good, fc.oneof(badAddress, wrongType));
 }
 
+/** Names the referenced objects already use (a create of the same name would be refused). */
+const TAKEN: ReadonlySet<string> = new Set(
+  [REFERENCES.alias4, REFERENCES.alias6, REFERENCES.ipset, ...REFERENCES.groups].map((n) => n.toLowerCase()),
+);
+
 const names = (max: number, lower: boolean): Arb<string> =>
-  fc.oneof(
-    { arbitrary: fc.stringMatching(lower ? /^[a-z][a-z0-9_-]{1,10}$/ : /^[a-zA-Z][a-zA-Z0-9_-]{1,10}$/), weight: 8 },
-    { arbitrary: fc.constantFrom(`g${"x".repeat(max - 1)}`, lower ? "ab" : "Ab"), weight: 2 },
-  );
+  fc
+    .oneof(
+      { arbitrary: fc.stringMatching(lower ? /^[a-z][a-z0-9_-]{1,10}$/ : /^[a-zA-Z][a-zA-Z0-9_-]{1,10}$/), weight: 8 },
+      { arbitrary: fc.constantFrom(`g${"x".repeat(max - 1)}`, lower ? "ab" : "Ab"), weight: 2 },
+    )
+    .filter((n) => !TAKEN.has(n.toLowerCase()));
 const badNames = (max: number): Arb<unknown> =>
   fc.constantFrom("a", "", "1abc", "_x", "MixedCase", "has space", `g${"x".repeat(max)}`, "na\u0000me", 7);
 
@@ -217,7 +225,7 @@ export function rule(kind: RuleScopeKind): Arb<Record<string, unknown>> {
   );
   const group = fc.record({
     type: fc.constant("group"),
-    action: mostly(fc.constantFrom("webgrp", "db-tier"), fc.constantFrom("WebGrp", "x", "a-very-long-group-name-x")),
+    action: mostly(fc.constantFrom(...REFERENCES.groups), fc.constantFrom("WebGrp", "x", "a-very-long-group-name-x")),
     iface: maybe(fc.constantFrom(...ifaces), 1),
     enable: maybe(fc.boolean(), 2),
     comment: maybe(comment, 1),

@@ -3,21 +3,23 @@
  * regression with the value or message it must produce, through the real provider (and the
  * emulator where the stored value matters).
  */
-import { log } from "@pulumi/pulumi";
 import type { ResourceKind } from "../../provider/resources/index";
 import { useEmulator } from "../helpers/emulator";
-import { providerFor, writes } from "./helpers";
+import { providerFor as providerWithMessages, writes } from "./helpers";
 
 const emu = useEmulator();
 
-let warn: jest.SpyInstance;
+/** What the providers of the current test told the user (their stderr lines). */
+let messages: string[] = [];
 beforeEach(() => {
-  warn = jest.spyOn(log, "warn").mockResolvedValue(undefined);
+  messages = [];
   emu.handle().calls.reset();
 });
-afterEach(() => {
-  warn.mockRestore();
-});
+
+/** A provider of `kind` against the emulator whose messages go to {@link messages}. */
+function providerFor(kind: ResourceKind, handle: ReturnType<typeof emu.handle>) {
+  return providerWithMessages(kind, handle, messages);
+}
 
 /** The failures of `check` as `property: reason` lines; `[]` when accepted. */
 async function failures(kind: ResourceKind, news: Record<string, unknown>): Promise<string[]> {
@@ -26,9 +28,9 @@ async function failures(kind: ResourceKind, news: Record<string, unknown>): Prom
   return (r.failures ?? []).map((f) => `${f.property}: ${f.reason}`);
 }
 
-/** The warnings `check` logged. */
+/** The warnings `check` reported. */
 function warnings(): string[] {
-  return warn.mock.calls.map((c) => String(c[0]));
+  return messages.filter((m) => m.startsWith("warning: ")).map((m) => m.slice("warning: ".length));
 }
 
 const RULE_REQUIRED = "rules[0].action: is required: ACCEPT, DROP or REJECT, or a security group name for type group";
@@ -132,12 +134,15 @@ describe("check rejects unknown and output-only properties", () => {
 
   it("accepts the inputs other parts of the package add: adopt, allowLockout, __owner", async () => {
     const p = await providerFor("Alias", emu.handle());
-    const r = await p.check({}, { name: "office", cidr: "10.0.0.1", adopt: true, allowLockout: null, __owner: "o" });
+    const r = await p.check(
+      {},
+      { name: "office", cidr: "10.0.0.1", adopt: true, allowLockout: null, __owner: "0123456789abcdef" },
+    );
     expect(r.failures).toBeUndefined();
-    expect(r.inputs).toMatchObject({ adopt: true, __owner: "o" });
+    expect(r.inputs).toMatchObject({ adopt: true, __owner: "0123456789abcdef" });
     expect(r.inputs).not.toHaveProperty("allowLockout");
     expect(await failures("IpSet", { name: "mgmt", adopt: "yes" })).toEqual([
-      `adopt: "yes" is text, not true or false`,
+      `adopt: "yes" is text, not true or false; use true to take over an existing object`,
     ]);
   });
 });
@@ -218,11 +223,12 @@ describe("check reads a CIDR with host bits as its network, everywhere", () => {
     });
     expect(live.status).toBe(200);
     emu.handle().calls.reset();
-    const read = await p.read("cluster/alias/office");
-    const checked = await p.check({}, { name: "office", cidr: "192.168.1.77/24" });
-    expect(await p.diff("cluster/alias/office", read.props ?? {}, checked.inputs)).toMatchObject({ changes: false });
+    const checked = await p.check({}, { name: "office", cidr: "192.168.1.77/24", adopt: true });
+    expect(checked.failures).toBeUndefined();
+    const adopted = await p.create(checked.inputs);
     expect(writes(emu.handle())).toBe(0);
-    await p.delete("cluster/alias/office", read.props ?? {});
+    expect(adopted.outs).toMatchObject({ cidr: "192.168.1.0/24" });
+    await p.delete(adopted.id, adopted.outs);
   });
 });
 
