@@ -7,7 +7,7 @@
  */
 import { NOT_AN_ADDRESS, ZERO_PREFIX_ERROR } from "../fw/entry";
 import type { FwIpSet } from "../fw/types";
-import { validateAlias } from "../model/alias";
+import { canonicalAliasCidr, validateAlias } from "../model/alias";
 import { canonicalComment, formatIssues } from "../model/common";
 import { canonicalIpSetCidr, validateIpSet } from "../model/ipset";
 import { canonicalOptions, type OptionsScopeKind, optionsFromWire, validateOptions } from "../model/options";
@@ -66,8 +66,13 @@ export function aliasArgs(alias: AliasFields, ctx: BuildContext): Record<string,
   }
   const checked = validateAlias(alias);
   if (!checked.ok) ctx.warn(`alias '${alias.name}': ${formatIssues(checked.issues)}`);
+  // A live cidr with host bits is declared as its network: the provider treats both as equal (what
+  // iptables matches), so adopting it writes nothing, and check has nothing to warn about.
+  const cidr = canonicalAliasCidr(alias.cidr);
+  if (cidr !== alias.cidr && /\/\d+$/.test(cidr))
+    ctx.warn(`alias '${alias.name}': cidr ${alias.cidr} has host bits set; declared as its network ${cidr}`);
   const comment = canonicalComment(alias.comment);
-  return { name: alias.name, cidr: alias.cidr, ...(comment === undefined ? {} : { comment }) };
+  return { name: alias.name, cidr, ...(comment === undefined ? {} : { comment }) };
 }
 
 /**

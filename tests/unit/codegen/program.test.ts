@@ -55,6 +55,14 @@ describe("generateProject", () => {
     expect(project.files.get("index.ts")).toContain("}, { dependsOn: [dcAliasOffice] });");
   });
 
+  it("declares a live alias with host bits as its network, saying so, so that check has nothing to rewrite", () => {
+    const project = index(snapshot({ cluster: config({ aliases: [{ name: "office", cidr: "192.168.1.77/24" }] }) }));
+    expect(project.files.get("index.ts")).toContain('cidr: "192.168.1.0/24"');
+    expect(project.warnings.map((w) => w.message)).toContain(
+      "alias 'office': cidr 192.168.1.77/24 has host bits set; declared as its network 192.168.1.0/24",
+    );
+  });
+
   it("reports options no argument can hold, rules the provider would reject, and a pending enable handshake", () => {
     const project = index(
       snapshot({
