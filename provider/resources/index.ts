@@ -2,6 +2,7 @@
  * The provider's public surface: what the serialized shim in Pulumi state loads
  * (`require("pulumi-proxmox-firewall/provider").createProvider(kind)`).
  */
+import "../require-node";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../../sdk/shim";
 import { aliasKind } from "./alias";

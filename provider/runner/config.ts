@@ -4,8 +4,8 @@
  * passphrase secrets provider, and `--config` / `--secret` flags win over the file.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { load as parseYaml } from "js-yaml";
 import { ConfigError } from "../errors";
 import { type Crypter, passphraseCrypter } from "./passphrase";
 
@@ -34,12 +34,10 @@ export interface ConfigFlags {
   readonly secret: readonly string[];
 }
 
-/** Parses YAML with js-yaml, resolved through @pulumi/pulumi (which depends on it). */
+/** Parses YAML (`Pulumi.yaml`, `Pulumi.<stack>.yaml`) with js-yaml. */
 function loadYaml(text: string, file: string): unknown {
-  const req = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-  const yaml = req("js-yaml") as { load(s: string): unknown };
   try {
-    return yaml.load(text);
+    return parseYaml(text);
   } catch (e) {
     throw new ConfigError(`${file}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
   }
