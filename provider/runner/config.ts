@@ -16,6 +16,8 @@ export interface Project {
   readonly typescript: boolean;
   /** Absolute path `cmd/run` loads: `Pulumi.yaml`'s `main` (relative to the project), else the directory. */
   readonly entry: string;
+  /** `options.refresh: always` in `Pulumi.yaml`: every up, preview and destroy refreshes first. */
+  readonly refreshAlways: boolean;
 }
 
 /** Resolved stack config: `ns:key` → string value, the secret keys, and the stack's crypter if any. */
@@ -67,7 +69,18 @@ export function loadProject(programDir: string): Project {
     if (existsSync(join(dir, "index.ts"))) main = "index.ts";
   }
   const entry = typeof doc.main === "string" ? join(dir, doc.main) : dir;
-  return { name: doc.name, typescript: options.typescript === true || main.endsWith(".ts"), entry };
+  const refresh = asRecord(doc.options).refresh;
+  if (refresh !== undefined && refresh !== "always") {
+    throw new ConfigError(
+      `${file}: options.refresh: ${JSON.stringify(refresh)} is not supported; use always or leave it out`,
+    );
+  }
+  return {
+    name: doc.name,
+    typescript: options.typescript === true || main.endsWith(".ts"),
+    entry,
+    refreshAlways: refresh === "always",
+  };
 }
 
 function qualify(project: string, key: string): string {
