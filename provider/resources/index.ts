@@ -10,6 +10,7 @@ import { ClientPool } from "./context";
 import { type KindImpl, ResourceProviderImpl } from "./framework";
 import { ipSetKind } from "./ipset";
 import { optionsKind } from "./options";
+import { watchParent } from "./parent-watchdog";
 import { rulesKind } from "./rules";
 import { securityGroupKind } from "./security-group";
 
@@ -26,7 +27,8 @@ const KINDS: Readonly<Record<ResourceKind, () => KindImpl>> = {
 
 /**
  * A fresh provider for one resource kind, with its own API clients (configured from stack config
- * and the environment when Pulumi calls `configure`).
+ * and the environment when Pulumi calls `configure`). Inside Pulumi's dynamic-provider host it also
+ * starts the parent watchdog: the host exits as soon as the engine (or runner) that started it is gone.
  */
 export function createProvider(
   kind: ResourceKind,
@@ -34,6 +36,7 @@ export function createProvider(
 ): pulumi.dynamic.ResourceProvider {
   const make = KINDS[kind];
   if (!make) throw new Error(`unknown resource kind '${String(kind)}'`);
+  watchParent();
   return new ResourceProviderImpl(make(), new ClientPool(env));
 }
 

@@ -33,7 +33,7 @@ const usage = `usage: pve-firewall <up|preview|refresh|destroy> [program-dir] [o
   -r, --refresh               refresh state first (up, preview, destroy; Pulumi.yaml options.refresh: always)
       --expect-no-changes     exit ${exitChanges} if there are changes or drift (up, preview, refresh)
       --diff                  show old => new values of every change
-      --skip-preview          up: apply without previewing first
+      --skip-preview          up, destroy: apply without previewing first
       --clear-pending-creates refresh: drop creates an interrupted run left pending
   -j, --json                  print the plan/result as JSON
       --debug                 print stack traces and the provider host's own output
@@ -44,7 +44,7 @@ const usage = `usage: pve-firewall <up|preview|refresh|destroy> [program-dir] [o
 const ONLY: Readonly<Record<string, readonly RunnerCommand[]>> = {
   refresh: ["up", "preview", "destroy"],
   "expect-no-changes": ["up", "preview", "refresh"],
-  "skip-preview": ["up"],
+  "skip-preview": ["up", "destroy"],
   "clear-pending-creates": ["refresh"],
 };
 

@@ -64,7 +64,7 @@ export type UrnMaker = (parent: string, type: string, name: string) => string;
 
 /** A resource option the runner refuses, with why; the message names the option. */
 function refused(type: string, name: string, option: string, why: string): Error {
-  return new Error(`${type} ${name}: the \`${option}\` resource option is not supported by the local runner: ${why}`);
+  return new Error(`the \`${option}\` resource option is not supported by the local runner: ${why}`);
 }
 
 const NEEDS_CLI = "use pulumi up for this program";
