@@ -383,9 +383,9 @@ export class Deployment {
       replaceOnChanges: [],
     };
     const step = stepOf(read, old && !old.external ? "replace" : "read", [], { news: outputs });
-    this.emit(step, "plan");
+    if (!this.dryRun) this.emit(step, "start");
     this.record(state);
-    if (!this.dryRun) this.emit(step, "done");
+    this.emit(step, "done");
     return { id, outputs };
   }
 
