@@ -105,9 +105,11 @@ function diffRules(a: unknown, b: unknown, out: string[]): boolean {
           ? `-${k}`
           : `${k}: ${show(was[k])} => ${show(now[k])}`,
     );
-    const move = moved.has(item) || item !== j ? `moved from ${item}` : "";
-    if (move || changes.length > 0)
-      out.push(`${INDENT}~ rules[${j}]: ${[move, ...changes].filter(Boolean).join("; ")}`);
+    // "moved": the plan moves it; a rule only shifted by inserts or deletes above keeps its place
+    const where = moved.has(item) ? `moved from ${item}` : changes.length > 0 && item !== j ? `was rules[${item}]` : "";
+    if (moved.has(item) || changes.length > 0) {
+      out.push(`${INDENT}~ rules[${j}]: ${[where, ...changes].filter(Boolean).join("; ")}`);
+    }
   });
   return true;
 }
