@@ -23,6 +23,8 @@ afterEach(async () => {
   emu.handle().calls.reset();
 });
 
+// several runs of the program per test: room for a busy 2-core machine
+jest.setTimeout(180_000);
 describe("preview before up", () => {
   it("regress-11: writes nothing when one resource fails check, with one error line for it", async () => {
     const r = await stack.run("up", [

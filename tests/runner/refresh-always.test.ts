@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { exitChanges } from "../../provider/runner/cli";
 import { runCommand } from "./helpers";
 
+// several runs of the program per test: room for a busy 2-core machine
+jest.setTimeout(180_000);
 describe("Pulumi.yaml options.refresh: always", () => {
   const dir = mkdtempSync(join(tmpdir(), "runner-refresh-"));
   const cloudFile = join(dir, "cloud.json");
