@@ -15,6 +15,7 @@ import type { PendingOperation, ResourceState, StackState } from "./state";
 import {
   type DeployContext,
   deleteProtectedError,
+  dependentReplacements,
   engineDiff,
   isDynamicType,
   pendingOf,
@@ -270,38 +271,13 @@ export class Deployment {
   }
 
   /**
-   * Delete-before-replace of `old`: first the dependents whose diff, with the inputs that come from
-   * a replaced resource made unknown, asks for a replacement (`calculateDependentReplacements`),
-   * dependents first; then `old`. The dependents are re-created when the program registers them.
+   * Delete-before-replace of `old`: first the dependents a replacement would replace
+   * ({@link dependentReplacements}), dependents first, then `old`. The dependents are re-created
+   * when the program registers them.
    */
   private async deleteBeforeReplace(old: ResourceState): Promise<void> {
-    const replaceSet = new Set([old.urn]);
-    const dependents: { res: ResourceState; keys: readonly string[] }[] = [];
-    for (const r of this.old.resources.slice(this.old.resources.indexOf(old) + 1)) {
-      if (!r.custom || r.external || r.pendingDelete || this.deleted.has(r)) continue;
-      const inputsForDiff: Props = { ...r.inputs };
-      let affected = false;
-      for (const [key, deps] of Object.entries(r.propertyDependencies)) {
-        if (deps.some((d) => replaceSet.has(d)) && key in r.inputs) {
-          inputsForDiff[key] = unknownValue;
-          affected = true;
-        }
-      }
-      if (!affected) continue;
-      const raw = await this.ctx.host.diff(r.id, r.urn, r.outputs, inputsForDiff, r.inputs);
-      const diff = engineDiff(raw, r.inputs, inputsForDiff, r.replaceOnChanges, false);
-      if (!diff.changes || diff.replaces.length === 0) continue;
-      if (r.protect) {
-        throw new Error(
-          `unable to replace resource "${r.urn}" as part of replacing "${old.urn}" as it is currently marked for ` +
-            "protection. To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
-            `program and run \`pulumi up\`, or use the command: \`pulumi state unprotect '${r.urn}'\``,
-        );
-      }
-      replaceSet.add(r.urn);
-      dependents.push({ res: r, keys: diff.replaces });
-    }
-    for (const d of [...dependents].reverse()) {
+    const live = this.old.resources.filter((r) => !this.deleted.has(r));
+    for (const d of [...(await dependentReplacements(this.ctx.host, live, old))].reverse()) {
       this.deletedEarly.set(d.res.urn, d.keys);
       await this.deleteNow(d.res);
     }

@@ -63,7 +63,7 @@ export interface ReadRegistration {
 export type UrnMaker = (parent: string, type: string, name: string) => string;
 
 /** A resource option the runner refuses, with why; the message names the option. */
-function refused(type: string, name: string, option: string, why: string): Error {
+function refused(option: string, why: string): Error {
   return new Error(`the \`${option}\` resource option is not supported by the local runner: ${why}`);
 }
 
@@ -80,7 +80,7 @@ export const IMPORT_REFUSAL =
 export function decodeRegistration(r: resproto.RegisterResourceRequest, urnOf: UrnMaker): Registration {
   const type = r.getType();
   const name = r.getName();
-  const no = (option: string, why = NEEDS_CLI) => refused(type, name, option, why);
+  const no = (option: string, why = NEEDS_CLI) => refused(option, why);
   // Implemented options are decoded below. Protocol flags (acceptSecrets, acceptResources,
   // supportsPartialValues, supportsResultReporting, aliasSpecs) and informational fields
   // (sourcePosition, stackTrace, parentStackTraceHandle) need no handling.
@@ -160,7 +160,7 @@ export function decodeRegistration(r: resproto.RegisterResourceRequest, urnOf: U
 export function decodeRead(r: resproto.ReadResourceRequest, urnOf: UrnMaker): ReadRegistration {
   const type = r.getType();
   const name = r.getName();
-  const no = (option: string, why = NEEDS_CLI) => refused(type, name, option, why);
+  const no = (option: string, why = NEEDS_CLI) => refused(option, why);
   // Protocol flags (acceptSecrets, acceptResources) and informational fields (sourcePosition,
   // stackTrace, parentStackTraceHandle) need no handling.
   if (r.getProvider()) throw no("provider", "explicit provider resources are not run; remove the option");

@@ -4,7 +4,7 @@
  */
 import { urnName } from "./aliases";
 import { parsePropertyPath, pathContains } from "./property-path";
-import { changedKeys, type Props } from "./props";
+import { changedKeys, type Props, unknownValue } from "./props";
 import type { DiffResult, ProviderHost } from "./provider-host";
 import type { PendingOperation, ResourceState, StackState } from "./state";
 
@@ -110,4 +110,44 @@ export function engineDiff(
 /** The pending operation for a step about to call the provider. */
 export function pendingOf(type: PendingOperation["type"], resource: ResourceState): PendingOperation {
   return { type, resource };
+}
+
+/**
+ * The engine's `calculateDependentReplacements` for a delete-before-replace of `root`: walking the
+ * old state in dependency order, a resource whose input comes from one in the replace set is diffed
+ * with those inputs unknown; if that asks for a replacement, it joins the set. Returned in
+ * dependency order; a protected one fails with the engine's message.
+ */
+export async function dependentReplacements(
+  host: ProviderHost,
+  resources: readonly ResourceState[],
+  root: ResourceState,
+): Promise<{ res: ResourceState; keys: readonly string[] }[]> {
+  const replaceSet = new Set([root.urn]);
+  const out: { res: ResourceState; keys: readonly string[] }[] = [];
+  for (const r of resources.slice(resources.indexOf(root) + 1)) {
+    if (!r.custom || r.external || r.pendingDelete) continue;
+    const inputsForDiff: Props = { ...r.inputs };
+    let affected = false;
+    for (const [key, deps] of Object.entries(r.propertyDependencies)) {
+      if (deps.some((d) => replaceSet.has(d)) && key in r.inputs) {
+        inputsForDiff[key] = unknownValue;
+        affected = true;
+      }
+    }
+    if (!affected) continue;
+    const raw = await host.diff(r.id, r.urn, r.outputs, inputsForDiff, r.inputs);
+    const diff = engineDiff(raw, r.inputs, inputsForDiff, r.replaceOnChanges, false);
+    if (!diff.changes || diff.replaces.length === 0) continue;
+    if (r.protect) {
+      throw new Error(
+        `unable to replace resource "${r.urn}" as part of replacing "${root.urn}" as it is currently marked for ` +
+          "protection. To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
+          `program and run \`pulumi up\`, or use the command: \`pulumi state unprotect '${r.urn}'\``,
+      );
+    }
+    replaceSet.add(r.urn);
+    out.push({ res: r, keys: diff.replaces });
+  }
+  return out;
 }

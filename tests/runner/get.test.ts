@@ -63,7 +63,8 @@ describe("Resource.get through the runner", () => {
       "dc",
       "big",
     ]);
-    expect((state.resources.find((r) => r.urn.endsWith("::big"))?.outputs.entries as unknown[]).length).toBe(BIG);
+    const big = state.resources.find((r) => r.urn.endsWith("::big"));
+    expect((big?.outputs.entries as unknown[] | undefined)?.length).toBe(BIG);
 
     const refresh = await stack.run("refresh", reads, "--expect-no-changes");
     expect(refresh.code).toBe(0);
