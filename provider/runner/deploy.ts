@@ -361,7 +361,7 @@ export class Deployment {
     const step = stepOf(read, old && !old.external ? "replace" : "read", [], { news: outputs });
     if (!this.dryRun) this.emit(step, "start");
     this.record(state);
-    this.emit(step, "done");
+    this.emit(step, this.dryRun ? "plan" : "done");
     return { id, outputs };
   }
 

@@ -77,6 +77,16 @@ describe("Resource.get through the runner", () => {
     expect(await emu.handle().readFile("firewall/cluster.fw")).toBe(before);
   }, 300_000);
 
+  it("reads an ID not known in a preview as empty outputs", async () => {
+    const r = await stack.run("preview", [
+      { kind: "Alias", name: "made", args: { name: "made", cidr: "198.51.100.1" } },
+      { kind: "Alias", name: "again", get: { $ref: "made.id" } },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/> +read +pulumi-nodejs:dynamic\/proxmox-firewall:Alias {2}again/);
+    expect(r.out).toContain("Resources: + 1 to create, > 1 to read, 0 unchanged");
+  });
+
   it("fails a get() of an object that does not exist, naming its ID", async () => {
     const r = await stack.run("preview", [{ kind: "Alias", name: "gone", get: "cluster/alias/gone" }]);
     expect(r.code).toBe(1);

@@ -18,8 +18,8 @@ export interface FixtureResource {
   readonly name: string;
   readonly args?: Record<string, unknown>;
   readonly opts?: Record<string, unknown>;
-  /** An ID to read with `Resource.get` instead of declaring the resource. */
-  readonly get?: string;
+  /** An ID to read with `Resource.get` instead of declaring the resource (`{ $ref: "name.id" }` for an output). */
+  readonly get?: string | { readonly $ref: string };
 }
 
 /** What one command printed and returned. */
