@@ -107,6 +107,17 @@ function parse(argv: string[]) {
   });
 }
 
+/**
+ * Whether a line of the provider host's stderr belongs to the dump it prints for a failed call
+ * (`${error}: ${error.stack}`: a doubled first line, then stack frames). The failure itself reaches
+ * the runner through gRPC and is shown once, as one line; the dump only with `--debug`.
+ */
+export function isErrorDump(line: string): boolean {
+  if (/^\s+at\s/.test(line)) return true;
+  const head = /^([^\s:]*Error[^\s:]*): /.exec(line)?.[1];
+  return head !== undefined && line.includes(`: ${head}: `);
+}
+
 /** The engine's warning for operations an interrupted run left pending (`printPendingOperationsWarning`). */
 function pendingWarning(state: StackState): string {
   const ops = state.pendingOperations.map((op) => `  * ${op.resource.urn}, interrupted while ${op.type}`);
@@ -169,6 +180,9 @@ async function execute(
       stack,
       cwd: dir,
       onLog,
+      onStderr: (line) => {
+        if (o.debug || !isErrorDump(line)) write(err, line);
+      },
     });
     await host.configure(config);
     const ctx = (persist: boolean): DeployContext => ({

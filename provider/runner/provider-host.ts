@@ -82,6 +82,13 @@ export interface ProviderHostOptions {
    */
   readonly env?: Readonly<Record<string, string>>;
   /**
+   * Receives each line the host writes to stderr: the provider's messages to the user, and the
+   * stack trace of every failed call (the host prints `${error}: ${error.stack}`).
+   *
+   * @default - passed to `onLog` as `info`
+   */
+  readonly onStderr?: (line: string) => void;
+  /**
    * The Node.js binary and its leading arguments that run the host (tests run it on other Node versions).
    *
    * @default - this process's Node.js (`process.execPath`), no arguments
@@ -94,8 +101,8 @@ export interface ProviderHostOptions {
    */
   readonly engineAddress?: string;
   /**
-   * Receives log lines the host sends to its private Engine server, and its stderr lines as `debug`
-   * (the host prints every failed call's stack trace there).
+   * Receives log lines the host sends to its private Engine server, and its stderr lines as `info`
+   * (as the Pulumi engine shows a plugin's stderr) unless `onStderr` takes them.
    *
    * @default - lines are dropped
    */
@@ -188,7 +195,8 @@ export async function startProviderHost(opts: ProviderHostOptions): Promise<Prov
     stdio: ["ignore", "pipe", "pipe"],
   });
   if (child.stderr) {
-    createInterface({ input: child.stderr }).on("line", (message) => onLog({ severity: "debug", message, urn: "" }));
+    const onStderr = opts.onStderr ?? ((message: string) => onLog({ severity: "info", message, urn: "" }));
+    createInterface({ input: child.stderr }).on("line", onStderr);
   }
   let port: number;
   try {

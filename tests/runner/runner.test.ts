@@ -53,6 +53,7 @@ describe("runRunnerCli", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("Resources: + 4 created, 0 unchanged");
     expect(r.out).toMatch(/token: "\[secret\]"/);
+    expect(r.err).toContain("cloud: creating a in zone z1");
     const log = takeLog();
     expect(log.indexOf("create a")).toBeLessThan(log.indexOf("create b"));
     expect(log.indexOf("create b")).toBeLessThan(log.indexOf("create c"));
