@@ -57,6 +57,8 @@ describe("protect and retainOnDelete", () => {
     expect(dropped.code).toBe(1);
     expect(writes(emu.handle())).toEqual({});
     expect((await stack.run("up", [alias("office"), alias("lab")], "--skip-preview")).code).toBe(0);
+    expect((await stack.run("destroy", [])).code).toBe(0);
+    expect(writes(emu.handle())).toEqual({ "DELETE /cluster/firewall/aliases/{name}": 2 });
   });
 
   it("leaves a retainOnDelete alias on the server when it leaves the stack", async () => {
