@@ -3,7 +3,7 @@
  * the endpoint, certificate fingerprint and credentials once it is ready.
  *
  * ```
- * pve-firewall emulator --listen 127.0.0.1:8006 --data DIR [--topology FILE] [--http]
+ * pve-firewall emulator --listen 127.0.0.1:8006 --data DIR [--topology FILE] [--http] [--env]
  *   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
  *   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
  *   [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]
@@ -17,7 +17,7 @@ import { type EmulatorOptions, startEmulator, tokenHeader } from "./index";
 import { loadTopologyFile } from "./topology";
 
 /** Usage text of the emulator command. */
-export const EMULATOR_USAGE = `usage: pve-firewall emulator [--listen HOST:PORT] [--data DIR] [--topology FILE] [--http]
+export const EMULATOR_USAGE = `usage: pve-firewall emulator [--listen HOST:PORT] [--data DIR] [--topology FILE] [--http] [--env]
   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
   [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]`;
@@ -50,7 +50,8 @@ function parseNumber(flag: string, text: string | undefined, min: number): numbe
   return n;
 }
 
-function parseListen(text: string): { host: string; port: number } {
+/** Parses `--listen HOST:PORT` (`[::1]:8006` for IPv6); throws a usage error naming the flag. */
+export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text);
   if (!m) throw new UsageError(`--listen: expected HOST:PORT, got '${text}'`);
   const port = Number(m[3]);
@@ -74,7 +75,24 @@ async function parseFaults(text: string | undefined): Promise<FaultSpec[]> {
   }
 }
 
-async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
+/** A value quoted for a POSIX shell (single quotes; an embedded `'` becomes `'\''`). */
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The `--env` output: `export` lines a shell can `eval` so the provider (and `pve-firewall up`)
+ * talk to this emulator with its first token (`PROXMOX_VE_FINGERPRINT` pins its certificate).
+ */
+export function envLines(handle: Awaited<ReturnType<typeof startEmulator>>): string {
+  const token = handle.tokens[0];
+  const lines = [`export PROXMOX_VE_ENDPOINT=${shellQuote(handle.endpoint)}`];
+  if (token) lines.push(`export PROXMOX_VE_API_TOKEN=${shellQuote(`${token.id}=${token.secret}`)}`);
+  if (handle.fingerprint) lines.push(`export PROXMOX_VE_FINGERPRINT=${shellQuote(handle.fingerprint)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions & { env: boolean }> {
   const { values } = parseArgs({
     args: argv[0] === "emulator" ? argv.slice(1) : [...argv],
     options: {
@@ -82,6 +100,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
       data: { type: "string" },
       topology: { type: "string" },
       http: { type: "boolean", default: false },
+      env: { type: "boolean", default: false },
       token: { type: "string", multiple: true },
       user: { type: "string", multiple: true },
       faults: { type: "string" },
@@ -98,10 +117,11 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
   });
   const { host, port } = parseListen(values.listen ?? "127.0.0.1:8006");
   const tokens = (values.token ?? []).map(parseTokenArg);
-  const opts: Record<string, unknown> = {
+  const opts: Record<string, unknown> & { env: boolean } = {
     host,
     port,
     http: values.http === true,
+    env: values.env === true,
     users: (values.user ?? []).map(parseUserArg),
     faults: await parseFaults(values.faults),
     ...(tokens.length > 0 ? { tokens } : {}),
@@ -121,7 +141,7 @@ async function optionsFrom(argv: readonly string[]): Promise<EmulatorOptions> {
     const n = parseNumber(flag, text, min);
     if (n !== undefined) opts[key] = n;
   }
-  return opts as EmulatorOptions;
+  return opts as EmulatorOptions & { env: boolean };
 }
 
 /**
@@ -138,7 +158,7 @@ export async function runEmulatorCli(
     out.write(`${EMULATOR_USAGE}\n`);
     return 0;
   }
-  let opts: EmulatorOptions;
+  let opts: EmulatorOptions & { env: boolean };
   try {
     opts = await optionsFrom(argv);
   } catch (e) {
@@ -153,19 +173,21 @@ export async function runEmulatorCli(
     return 1;
   }
   out.write(
-    `${JSON.stringify({
-      endpoint: handle.endpoint,
-      fingerprint: handle.fingerprint ?? null,
-      tokens: handle.tokens.map((t) => ({
-        id: t.id,
-        secret: t.secret,
-        readOnly: t.readOnly === true,
-        authorization: tokenHeader(t),
-      })),
-      users: handle.users.map((u) => ({ user: u.user, password: u.password })),
-      controlToken: handle.controlToken,
-      dataDir: handle.dataDir,
-    })}\n`,
+    opts.env
+      ? envLines(handle)
+      : `${JSON.stringify({
+          endpoint: handle.endpoint,
+          fingerprint: handle.fingerprint ?? null,
+          tokens: handle.tokens.map((t) => ({
+            id: t.id,
+            secret: t.secret,
+            readOnly: t.readOnly === true,
+            authorization: tokenHeader(t),
+          })),
+          users: handle.users.map((u) => ({ user: u.user, password: u.password })),
+          controlToken: handle.controlToken,
+          dataDir: handle.dataDir,
+        })}\n`,
   );
   await new Promise<void>((resolve) => {
     const done = (): void => {

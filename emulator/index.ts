@@ -3,6 +3,7 @@
  * (and the few non-firewall endpoints the provider needs) over HTTPS with a fresh self-signed
  * certificate, or plain HTTP, backed by real `.fw` files in a data directory.
  */
+import "../provider/require-node";
 import { randomBytes, X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";

@@ -1,11 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { request } from "undici";
+import { parseListen } from "../../emulator/cli";
 import { type EmulatorHandle, startEmulator, tokenHeader } from "../../emulator/index";
 import { exitChanges, type RunnerCommand, runRunnerCli } from "../runner/cli";
 import type { CliIo } from "./index";
 import { packageRoot } from "./package";
+
+/** Usage of the demo command. */
+export const DEMO_USAGE = "pve-firewall demo [--listen HOST:PORT]";
 
 /** The program the demo applies: the quickstart users read first. */
 export function quickstartDir(): string {
@@ -46,11 +51,20 @@ async function guiEdit(emu: EmulatorHandle, method: "PUT" | "DELETE", path: stri
  * `pve-firewall demo` (what `npm start` runs): starts the emulator, applies the quickstart program
  * through the local runner, makes an out-of-band change as an admin would in the GUI, shows that a
  * refresh detects exactly that drift, re-applies, and stops the emulator. Exit 0 when every step
- * behaved as expected.
+ * behaved as expected. `--listen HOST:PORT` (`npm start -- --listen 0.0.0.0:8006`) puts the
+ * emulator on a chosen address, e.g. to watch it from a browser or another machine's tools.
  */
-export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
+export async function runDemo(argv: string[], io: CliIo): Promise<number> {
+  let listen: { host: string; port: number } | undefined;
+  try {
+    const { values } = parseArgs({ args: argv, options: { listen: { type: "string" } }, strict: true });
+    if (values.listen !== undefined) listen = parseListen(values.listen);
+  } catch (e) {
+    io.err.write(`pve-firewall demo: ${e instanceof Error ? e.message : String(e)}\nusage: ${DEMO_USAGE}\n`);
+    return 2;
+  }
   const stateDir = await mkdtemp(join(tmpdir(), "pve-firewall-demo-"));
-  const emu = await startEmulator({ http: true, topology: EXAMPLES_TOPOLOGY });
+  const emu = await startEmulator({ http: true, topology: EXAMPLES_TOPOLOGY, ...listen });
   const saved = { endpoint: process.env["PROXMOX_VE_ENDPOINT"], token: process.env["PROXMOX_VE_API_TOKEN"] };
   const token = emu.tokens[0]!;
   process.env["PROXMOX_VE_ENDPOINT"] = emu.endpoint;

@@ -1,6 +1,6 @@
 import { runEmulatorCli } from "../../emulator/cli";
 import { type RunnerCommand, runRunnerCli } from "../runner/cli";
-import { runDemo } from "./demo";
+import { DEMO_USAGE, runDemo } from "./demo";
 import { exportCommand } from "./export";
 import { importCommand } from "./import";
 import { lintCommand } from "./lint";
@@ -58,7 +58,7 @@ function runnerCommand(name: RunnerCommand): CliCommand {
 
 const demoCommand: CliCommand = {
   name: "demo",
-  usage: "pve-firewall demo",
+  usage: DEMO_USAGE,
   summary: "emulator + quickstart end to end: apply, drift, detect, repair (npm start)",
   run: runDemo,
 };

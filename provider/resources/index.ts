@@ -2,6 +2,7 @@
  * The provider's public surface: what the serialized shim in Pulumi state loads
  * (`require("pulumi-proxmox-firewall/provider").createProvider(kind)`).
  */
+import "../require-node";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../../sdk/shim";
 import { aliasKind } from "./alias";
@@ -9,6 +10,7 @@ import { ClientPool } from "./context";
 import { type KindImpl, type Notify, ResourceProviderImpl, stderrNotify } from "./framework";
 import { ipSetKind } from "./ipset";
 import { optionsKind } from "./options";
+import { watchParent } from "./parent-watchdog";
 import { rulesKind } from "./rules";
 import { securityGroupKind } from "./security-group";
 
@@ -35,7 +37,8 @@ export interface ProviderOptions {
 
 /**
  * A fresh provider for one resource kind, with its own API clients (configured from stack config
- * and the environment when Pulumi calls `configure`).
+ * and the environment when Pulumi calls `configure`). Inside Pulumi's dynamic-provider host it also
+ * starts the parent watchdog: the host exits as soon as the engine (or runner) that started it is gone.
  */
 export function createProvider(
   kind: ResourceKind,
@@ -44,6 +47,7 @@ export function createProvider(
 ): pulumi.dynamic.ResourceProvider {
   const make = KINDS[kind];
   if (!make) throw new Error(`unknown resource kind '${String(kind)}'`);
+  watchParent();
   return new ResourceProviderImpl(kind, make(), new ClientPool(env), options.notify ?? stderrNotify);
 }
 

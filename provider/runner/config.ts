@@ -4,8 +4,8 @@
  * passphrase secrets provider, and `--config` / `--secret` flags win over the file.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { load as parseYaml } from "js-yaml";
 import { ConfigError } from "../errors";
 import { type Crypter, passphraseCrypter } from "./passphrase";
 
@@ -16,6 +16,8 @@ export interface Project {
   readonly typescript: boolean;
   /** Absolute path `cmd/run` loads: `Pulumi.yaml`'s `main` (relative to the project), else the directory. */
   readonly entry: string;
+  /** `options.refresh: always` in `Pulumi.yaml`: every up, preview and destroy refreshes first. */
+  readonly refreshAlways: boolean;
 }
 
 /** Resolved stack config: `ns:key` → string value, the secret keys, and the stack's crypter if any. */
@@ -34,12 +36,10 @@ export interface ConfigFlags {
   readonly secret: readonly string[];
 }
 
-/** Parses YAML with js-yaml, resolved through @pulumi/pulumi (which depends on it). */
+/** Parses YAML (`Pulumi.yaml`, `Pulumi.<stack>.yaml`) with js-yaml. */
 function loadYaml(text: string, file: string): unknown {
-  const req = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-  const yaml = req("js-yaml") as { load(s: string): unknown };
   try {
-    return yaml.load(text);
+    return parseYaml(text);
   } catch (e) {
     throw new ConfigError(`${file}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
   }
@@ -69,7 +69,18 @@ export function loadProject(programDir: string): Project {
     if (existsSync(join(dir, "index.ts"))) main = "index.ts";
   }
   const entry = typeof doc.main === "string" ? join(dir, doc.main) : dir;
-  return { name: doc.name, typescript: options.typescript === true || main.endsWith(".ts"), entry };
+  const refresh = asRecord(doc.options).refresh;
+  if (refresh !== undefined && refresh !== "always") {
+    throw new ConfigError(
+      `${file}: options.refresh: ${JSON.stringify(refresh)} is not supported; use always or leave it out`,
+    );
+  }
+  return {
+    name: doc.name,
+    typescript: options.typescript === true || main.endsWith(".ts"),
+    entry,
+    refreshAlways: refresh === "always",
+  };
 }
 
 function qualify(project: string, key: string): string {

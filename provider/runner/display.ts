@@ -1,9 +1,12 @@
 /**
  * Pulumi-like text output: one line per step (`+ create`, `~ update [diff: ~a,b]`, `+- replace`,
- * `- delete`, `~ refresh`), a summary line, and stack outputs with secrets shown as `[secret]`.
+ * `- delete`, `~ refresh`, `> read`, `- discard`), a summary line that also counts failures, and
+ * stack outputs with secrets shown as `[secret]`.
  */
-import type { Step, StepOp } from "./deploy";
 import { isSecret, type Props, unknownValue } from "./props";
+import type { Step, StepOp } from "./steps";
+
+export { formatDiff } from "./diff-view";
 
 const symbols: Record<StepOp, string> = {
   create: "+",
@@ -12,6 +15,8 @@ const symbols: Record<StepOp, string> = {
   delete: "-",
   same: " ",
   refresh: "~",
+  read: ">",
+  discard: "-",
 };
 
 const pastTense: Record<StepOp, string> = {
@@ -21,6 +26,8 @@ const pastTense: Record<StepOp, string> = {
   delete: "deleted",
   same: "unchanged",
   refresh: "drifted",
+  read: "read",
+  discard: "discarded",
 };
 
 const futureTense: Record<StepOp, string> = {
@@ -30,6 +37,8 @@ const futureTense: Record<StepOp, string> = {
   delete: "to delete",
   same: "unchanged",
   refresh: "drifted",
+  read: "to read",
+  discard: "to discard",
 };
 
 /** Formats one step; `phase` picks the verb form (`create`, `creating`, `created`). */
@@ -53,25 +62,43 @@ export function formatStep(step: Step, phase: "plan" | "start" | "done"): string
 
 /** Counts steps by op. */
 export function countSteps(steps: readonly Step[]): Record<StepOp, number> {
-  const counts: Record<StepOp, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0, refresh: 0 };
+  const counts: Record<StepOp, number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    same: 0,
+    refresh: 0,
+    read: 0,
+    discard: 0,
+  };
   for (const s of steps) counts[s.op]++;
   return counts;
 }
 
-/** Whether any step changes something. */
+/** Whether any step changes something (reading an object changes nothing). */
 export function hasChanges(steps: readonly Step[]): boolean {
-  return steps.some((s) => s.op !== "same");
+  return steps.some((s) => s.op !== "same" && s.op !== "read");
 }
 
-/** `Resources: + 2 to create, ~ 1 to update, 3 unchanged` (past tense after applying). */
-export function formatSummary(steps: readonly Step[], applied: boolean): string {
+/**
+ * `Resources: + 2 to create, ~ 1 to update, 3 unchanged` (past tense after applying), then the
+ * failures: `, 1 failed` for resources, `, 1 error` for failures of the run as a whole.
+ */
+export function formatSummary(
+  steps: readonly Step[],
+  applied: boolean,
+  failed: { resources: number; other: number } = { resources: 0, other: 0 },
+): string {
   const counts = countSteps(steps);
   const words = applied ? pastTense : futureTense;
   const parts: string[] = [];
-  for (const op of ["create", "update", "replace", "delete", "refresh"] as const) {
+  for (const op of ["create", "update", "replace", "delete", "refresh", "read", "discard"] as const) {
     if (counts[op] > 0) parts.push(`${symbols[op]} ${counts[op]} ${words[op]}`);
   }
   parts.push(`${counts.same} unchanged`);
+  if (failed.resources > 0) parts.push(`${failed.resources} failed`);
+  if (failed.other > 0) parts.push(`${failed.other} ${failed.other === 1 ? "error" : "errors"}`);
   return `Resources: ${parts.join(", ")}`;
 }
 

@@ -37,6 +37,21 @@ function severityName(s: engineproto.LogSeverity): LogSeverity {
   }
 }
 
+/**
+ * gRPC channel options of every server and client of the runner: message limits as large as the
+ * Pulumi engine's and SDK's own (`runtime/settings.js`: 400 MiB), so a 100,000-entry IPSet fits
+ * (the 4 MiB default stops near 50,000 entries).
+ */
+export const GRPC_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": 400 * 1024 * 1024,
+  "grpc.max_send_message_length": 400 * 1024 * 1024,
+};
+
+/** A gRPC server with the runner's message limits. */
+export function newServer(): grpc.Server {
+  return new grpc.Server(GRPC_OPTIONS);
+}
+
 /** Binds a server on 127.0.0.1, port 0, and returns its address. */
 export async function bindServer(server: grpc.Server): Promise<GrpcEndpoint> {
   const port = await new Promise<number>((resolve, reject) => {
@@ -75,7 +90,7 @@ export function addEngineService(server: grpc.Server, onLog: (entry: LogEntry) =
 
 /** Starts a stand-alone Engine server on port 0 (used by the provider-host harness). */
 export async function startEngineServer(onLog: (entry: LogEntry) => void): Promise<GrpcEndpoint> {
-  const server = new grpc.Server();
+  const server = newServer();
   addEngineService(server, onLog);
   return bindServer(server);
 }

@@ -1,6 +1,7 @@
 /**
  * The `ResourceMonitor` gRPC service a Pulumi program talks to, built from `@pulumi/pulumi`'s stubs.
- * It turns each RegisterResource call into a plain {@link Registration} and hands it to the deployment.
+ * It turns each RegisterResource and ReadResource call into a plain object (`registration.ts`) and
+ * hands it to the deployment.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
@@ -8,28 +9,14 @@ import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { makeUrn } from "./aliases";
 import type { Props } from "./props";
+import { decodeRead, decodeRegistration, type ReadRegistration, type Registration } from "./registration";
 
-/** The root stack's type token. */
-export const stackType = "pulumi:pulumi:Stack";
+export { makeUrn, stackType } from "./aliases";
+export type { ReadRegistration, Registration } from "./registration";
 
-/** One resource registration, decoded. */
-export interface Registration {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly parent: string;
-  readonly custom: boolean;
-  /** Inputs in wire form (secret-wrapped, unknowns as `unknownValue`). */
-  readonly inputs: Props;
-  /** `dependsOn` plus every property dependency, deduplicated. */
-  readonly dependencies: readonly string[];
-  readonly deleteBeforeReplace: boolean;
-  readonly ignoreChanges: readonly string[];
-  readonly additionalSecretOutputs: readonly string[];
-}
-
-/** What the deployment answers for a registration. */
+/** What the deployment answers for a registration or a read. */
 export interface RegistrationResult {
   readonly id: string;
   readonly outputs: Props;
@@ -38,25 +25,29 @@ export interface RegistrationResult {
 /** Callbacks the monitor delegates to. */
 export interface MonitorHandler {
   register(reg: Registration): Promise<RegistrationResult>;
+  read(read: ReadRegistration): Promise<RegistrationResult>;
   registerOutputs(urn: string, outputs: Props): void;
+  /** A request the runner refused before it reached the deployment (an unsupported option). */
+  refused(type: string, name: string, error: Error): void;
 }
 
-/** Features the runner supports (others read as false, so the SDK falls back to plain values). */
-const features = new Set(["secrets"]);
-
-/** Builds a URN the way the engine does: parent types joined by `$`, the root stack's type left out. */
-export function makeUrn(stack: string, project: string, parent: string, type: string, name: string): string {
-  const parentType = parent ? (parent.split("::")[2] ?? "") : "";
-  const qualified = parentType && parentType !== stackType ? `${parentType}$${type}` : type;
-  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
-}
+/**
+ * Features the runner supports (others read as false, and the SDK then refuses the options that need
+ * them, e.g. `deletedWith` or `transforms`, or falls back to plain values).
+ */
+const features = new Set(["secrets", "aliasSpecs"]);
 
 function fail(callback: grpc.sendUnaryData<never>, e: unknown): void {
   callback({ code: grpc.status.UNKNOWN, details: (e as Error).message ?? String(e) }, null);
 }
 
+function toStruct(props: Props): Struct {
+  return Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
 /** Adds the ResourceMonitor service to a gRPC server. */
 export function addMonitorService(server: grpc.Server, stack: string, project: string, handler: MonitorHandler): void {
+  const urnOf = (parent: string, type: string, name: string) => makeUrn(stack, project, parent, type, name);
   const impl: Partial<resrpc.IResourceMonitorServer> = {
     supportsFeature(call, callback) {
       callback(null, new resproto.SupportsFeatureResponse().setHassupport(features.has(call.request.getId())));
@@ -64,39 +55,45 @@ export function addMonitorService(server: grpc.Server, stack: string, project: s
     invoke(call, callback) {
       const tok = call.request.getTok();
       if (tok !== "pulumi:pulumi:getStack") {
-        callback({ code: grpc.status.UNIMPLEMENTED, details: `invoke ${tok}: not supported by the local runner` });
+        const what =
+          tok === "pulumi:pulumi:getResource"
+            ? "the `urn` resource option (pulumi:pulumi:getResource)"
+            : `invoke ${tok}`;
+        callback({ code: grpc.status.UNIMPLEMENTED, details: `${what}: not supported by the local runner` });
         return;
       }
       callback(null, new provproto.InvokeResponse().setReturn(Struct.fromJavaScript({ stack })));
     },
     readResource(call, callback) {
-      callback({
-        code: grpc.status.UNIMPLEMENTED,
-        details: `read ${call.request.getType()} ${call.request.getName()}: .get() is not supported by the local runner`,
-      });
+      let read: ReadRegistration;
+      try {
+        read = decodeRead(call.request, urnOf);
+      } catch (e) {
+        handler.refused(call.request.getType(), call.request.getName(), e as Error);
+        fail(callback, e);
+        return;
+      }
+      handler.read(read).then(
+        (res) =>
+          callback(null, new resproto.ReadResourceResponse().setUrn(read.urn).setProperties(toStruct(res.outputs))),
+        (e: unknown) => fail(callback, e),
+      );
     },
     registerResource(call, callback) {
-      const r = call.request;
-      const deps = new Set(r.getDependenciesList());
-      for (const [, pd] of r.getPropertydependenciesMap().entries()) for (const u of pd.getUrnsList()) deps.add(u);
-      const reg: Registration = {
-        urn: makeUrn(stack, project, r.getParent(), r.getType(), r.getName()),
-        type: r.getType(),
-        name: r.getName(),
-        parent: r.getParent(),
-        custom: r.getCustom(),
-        inputs: (r.getObject()?.toJavaScript() ?? {}) as Props,
-        dependencies: [...deps],
-        deleteBeforeReplace: r.getDeletebeforereplace(),
-        ignoreChanges: r.getIgnorechangesList(),
-        additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
-      };
+      let reg: Registration;
+      try {
+        reg = decodeRegistration(call.request, urnOf);
+      } catch (e) {
+        handler.refused(call.request.getType(), call.request.getName(), e as Error);
+        fail(callback, e);
+        return;
+      }
       handler.register(reg).then(
         (res) => {
           const resp = new resproto.RegisterResourceResponse()
             .setUrn(reg.urn)
             .setId(res.id)
-            .setObject(Struct.fromJavaScript(res.outputs as Parameters<typeof Struct.fromJavaScript>[0]));
+            .setObject(toStruct(res.outputs));
           callback(null, resp);
         },
         (e: unknown) => fail(callback, e),

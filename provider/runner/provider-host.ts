@@ -13,7 +13,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type ErrorCode, FirewallError } from "../errors";
-import { type GrpcEndpoint, type LogEntry, startEngineServer } from "./engine-service";
+import { GRPC_OPTIONS, type GrpcEndpoint, type LogEntry, startEngineServer } from "./engine-service";
 import { markSecret, type Props, revealProps } from "./props";
 
 /** The property that carries the serialized provider, as `pulumi.dynamic.Resource` names it. */
@@ -82,13 +82,27 @@ export interface ProviderHostOptions {
    */
   readonly env?: Readonly<Record<string, string>>;
   /**
+   * Receives each line the host writes to stderr: the provider's messages to the user, and the
+   * stack trace of every failed call (the host prints `${error}: ${error.stack}`).
+   *
+   * @default - passed to `onLog` as `info`
+   */
+  readonly onStderr?: (line: string) => void;
+  /**
+   * The Node.js binary and its leading arguments that run the host (tests run it on other Node versions).
+   *
+   * @default - this process's Node.js (`process.execPath`), no arguments
+   */
+  readonly node?: { readonly execPath: string; readonly args?: readonly string[] };
+  /**
    * Engine address the host logs to; when absent a private Engine server is started.
    *
    * @default - a private Engine server whose lines go to `onLog`
    */
   readonly engineAddress?: string;
   /**
-   * Receives log lines the host sends to its private Engine server and its stderr lines (as `info`).
+   * Receives log lines the host sends to its private Engine server, and its stderr lines as `info`
+   * (as the Pulumi engine shows a plugin's stderr) unless `onStderr` takes them.
    *
    * @default - lines are dropped
    */
@@ -174,13 +188,15 @@ export async function startProviderHost(opts: ProviderHostOptions): Promise<Prov
   let engine: GrpcEndpoint | undefined;
   if (!opts.engineAddress) engine = await startEngineServer(onLog);
   const entry = join(dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "dynamic-provider", "index.js");
-  const child = spawn(process.execPath, [entry, opts.engineAddress ?? engine?.address ?? ""], {
+  const node = opts.node ?? { execPath: process.execPath };
+  const child = spawn(node.execPath, [...(node.args ?? []), entry, opts.engineAddress ?? engine?.address ?? ""], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env, PULUMI_NODEJS_PROJECT: opts.project, PULUMI_NODEJS_STACK: opts.stack },
     stdio: ["ignore", "pipe", "pipe"],
   });
   if (child.stderr) {
-    createInterface({ input: child.stderr }).on("line", (message) => onLog({ severity: "info", message, urn: "" }));
+    const onStderr = opts.onStderr ?? ((message: string) => onLog({ severity: "info", message, urn: "" }));
+    createInterface({ input: child.stderr }).on("line", onStderr);
   }
   let port: number;
   try {
@@ -190,7 +206,11 @@ export async function startProviderHost(opts: ProviderHostOptions): Promise<Prov
     await engine?.close();
     throw e;
   }
-  const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = new provrpc.ResourceProviderClient(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+    GRPC_OPTIONS,
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   /** Reveals secrets for the host (which does not accept them) and remembers which keys to re-mark. */

@@ -29,10 +29,30 @@ export const resourceStateSchema = z.object({
   initErrors: z.array(z.string()).default([]),
   /** An old copy kept while its replacement exists (create-before-delete); deleted at the end. */
   pendingDelete: z.boolean().default(false),
+  /** The resources each input property came from (`dependencies` holds them too). */
+  propertyDependencies: z.record(z.string(), z.array(z.string())).default({}),
+  /** `protect`: deleting (or replacing) the resource fails. */
+  protect: z.boolean().default(false),
+  /** `retainOnDelete`: deleting it only removes it from the stack, the object stays. */
+  retainOnDelete: z.boolean().default(false),
+  /** Read with `Resource.get`: the stack records it but never creates, updates or deletes it. */
+  external: z.boolean().default(false),
+  /** `ignoreChanges` and `replaceOnChanges` paths of its last registration (used to diff dependents). */
+  ignoreChanges: z.array(z.string()).default([]),
+  replaceOnChanges: z.array(z.string()).default([]),
 });
 
 /** A resource in state. */
 export type ResourceState = z.output<typeof resourceStateSchema>;
+
+/** What an interrupted run was doing to a resource, as the engine's checkpoint records it. */
+export const pendingOperationSchema = z.object({
+  type: z.enum(["creating", "updating", "deleting"]),
+  resource: resourceStateSchema,
+});
+
+/** A pending operation: written before a provider call that changes something, removed after it. */
+export type PendingOperation = z.output<typeof pendingOperationSchema>;
 
 /** The whole state file. */
 export const stackStateSchema = z.object({
@@ -45,6 +65,11 @@ export const stackStateSchema = z.object({
   outputs: props.default({}),
   /** Resources in dependency order (a resource comes after everything it depends on). */
   resources: z.array(resourceStateSchema).default([]),
+  /**
+   * Operations started but never finished (the runner was killed). The next `up` warns and goes on;
+   * pending creates stay listed until `refresh --clear-pending-creates`, as the engine keeps them.
+   */
+  pendingOperations: z.array(pendingOperationSchema).default([]),
 });
 
 /** The state of one stack. */
@@ -88,9 +113,14 @@ function mapSecrets(v: unknown, f: (s: Record<string, unknown>) => unknown): unk
   return v;
 }
 
+/** The state of a stack that has never been deployed. */
+export function emptyState(project: string, stack: string): StackState {
+  return { version: 1, project, stack, outputs: {}, resources: [], pendingOperations: [] };
+}
+
 /** Reads a state file; a missing file is an empty state. */
 export function readState(file: string, project: string, stack: string, box: (salt?: string) => SecretBox): StackState {
-  if (!existsSync(file)) return { version: 1, project, stack, outputs: {}, resources: [] };
+  if (!existsSync(file)) return emptyState(project, stack);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { startEmulator } from "../../emulator/index";
@@ -28,11 +28,8 @@ function get(path: string) {
 }
 
 describe("emulator schema copy", () => {
-  it("has the same content as the shared firewall-api.json when that file exists", () => {
-    const shared = join(__dirname, "../../../shared/pve-api/firewall-api.json");
+  it("holds every firewall path of the API schema", () => {
     const copy = readFileSync(join(__dirname, "../../emulator/schema/firewall-api.json"), "utf8");
-    // biome formats the committed copy, so compare content, not bytes.
-    if (existsSync(shared)) expect(JSON.parse(copy)).toEqual(JSON.parse(readFileSync(shared, "utf8")));
     expect(JSON.parse(copy).pathCount).toBe(45);
   });
 });

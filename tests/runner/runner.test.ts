@@ -22,9 +22,13 @@ async function run(command: RunnerCommand, argv: string[]): Promise<{ code: numb
   err.on("data", (d: Buffer) => {
     e += d.toString();
   });
-  const code = await runRunnerCli(command, argv, out, err);
+  // these tests are about what up applies; previewing first is covered in engine-options.test.ts
+  const code = await runRunnerCli(command, command === "up" ? [...argv, "--skip-preview"] : argv, out, err);
   return { code, out: o, err: e };
 }
+
+// several runs of the program per test: room for a busy 2-core machine
+jest.setTimeout(180_000);
 
 describe("runRunnerCli", () => {
   const dir = mkdtempSync(join(tmpdir(), "runner-"));
@@ -49,6 +53,7 @@ describe("runRunnerCli", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("Resources: + 4 created, 0 unchanged");
     expect(r.out).toMatch(/token: "\[secret\]"/);
+    expect(r.err).toContain("cloud: creating a in zone z1");
     const log = takeLog();
     expect(log.indexOf("create a")).toBeLessThan(log.indexOf("create b"));
     expect(log.indexOf("create b")).toBeLessThan(log.indexOf("create c"));

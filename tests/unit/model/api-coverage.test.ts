@@ -12,7 +12,8 @@ interface ApiPath {
   methods: Record<string, { parameters: Record<string, { in?: string }> }>;
 }
 
-const api = JSON.parse(readFileSync(join(__dirname, "../../../../shared/pve-api/firewall-api.json"), "utf8")) as {
+/** The API schema the package ships (the emulator serves it), never a file outside the repository. */
+const api = JSON.parse(readFileSync(join(__dirname, "../../../emulator/schema/firewall-api.json"), "utf8")) as {
   paths: ApiPath[];
 };
 
