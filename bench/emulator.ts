@@ -22,7 +22,6 @@ export interface EmulatorTiming {
 
 /** A running emulator process. */
 export interface EmulatorProcess extends EmulatorAccess {
-  readonly pid: number;
   /** Stops it (SIGTERM: it closes the server and removes its data dir). */
   stop(): Promise<void>;
 }
@@ -56,7 +55,6 @@ export async function startEmulatorProcess(timing: EmulatorTiming): Promise<Emul
     endpoint,
     apiToken,
     controlToken,
-    pid: child.pid as number,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
