@@ -1,109 +1,113 @@
 /**
- * Measuring helpers shared by the benchmark scenarios: wall-clock timing (median of N runs),
- * latency percentiles, heap deltas, and the result row every scenario returns.
+ * Measuring one strategy in one scenario: the emulator's request counters around the operation,
+ * its wall time, and the peak resident memory of whatever ran it.
+ *
+ * Peak RSS (Linux `/proc`): for work done inside the bench process (the provider called directly,
+ * the baseline executors), the process's own high-water mark `VmHWM`, reset before the operation
+ * through `/proc/self/clear_refs`; it includes the bench's own baseline (Node, loaded modules).
+ * For the local runner, the sum of `VmRSS` over the runner and all its descendants (language
+ * host, dynamic-provider host), sampled every {@link TREE_SAMPLE_MS} ms. Elsewhere, the bench
+ * process's lifetime peak (`process.resourceUsage().maxRSS`), which only grows.
  */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import type { EmulatorClient } from "./http";
+import type { Measured } from "./results";
 
-/** API calls of one operation, reads (GET) and writes (everything else) counted apart. */
-export interface CallCount {
-  readonly reads: number;
-  readonly writes: number;
+/** Sampling interval of a process tree's RSS, ms. */
+export const TREE_SAMPLE_MS = 50;
+
+/** Rounds to `digits` decimals (for readable JSON and tables). */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
-/** One measured number of a scenario: one row of the printed table and of `results.json`. */
-export interface BenchResult {
-  /** Scenario name, e.g. `planner-rules`. */
-  readonly scenario: string;
-  /** Short name of the number, e.g. `full shuffle: time`. */
-  readonly metric: string;
-  /** One sentence saying what exactly was measured. */
-  readonly measures: string;
-  /** Our value. */
-  readonly value: number;
-  /** Unit of `value` (and of `compare.value`), e.g. `ms`, `ops`, `req/s`, `calls`. */
-  readonly unit: string;
-  /** A reference to read `value` against: a target, or a modelled naive strategy. */
-  readonly compare?: { readonly value: number; readonly label: string };
-  /** API calls of the operation, when it talks to an API (ours, and the naive model's). */
-  readonly calls?: { readonly ours: CallCount; readonly naive?: CallCount };
+function statusKiB(pid: number | "self", field: "VmHWM" | "VmRSS"): number | undefined {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Milliseconds elapsed while `fn` runs. */
-export async function timeMs(fn: () => unknown): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
+/** Resets this process's peak RSS where the kernel allows it (Linux: `echo 5 > /proc/self/clear_refs`). */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // not Linux, or not permitted: peakRssMb() then reports the lifetime peak
+  }
 }
 
-/** The `p`-th percentile (0..100, nearest rank) of `values`; `NaN` when empty. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
+/** This process's peak RSS since {@link resetPeakRss}, MiB. */
+export function peakRssMb(): number {
+  const kib = statusKiB("self", "VmHWM") ?? process.resourceUsage().maxRSS;
+  return round(kib / 1024);
 }
 
-/** The median of `values` (50th percentile, nearest rank). */
-export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+/** `pid` and every descendant of it (Linux `/proc/<pid>/task/<tid>/children`). */
+function processTree(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number): void => {
+    out.push(p);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let children = "";
+      try {
+        children = readFileSync(`/proc/${p}/task/${tid}/children`, "utf8");
+      } catch {
+        continue;
+      }
+      for (const c of children.split(" ").filter(Boolean)) visit(Number(c));
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+/** Samples the summed RSS of a process tree until stopped; `peakMb` is the highest sum seen. */
+export class TreeRssSampler {
+  #peakKiB = 0;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(readonly rootPid: number) {
+    this.#sample();
+    this.#timer = setInterval(() => this.#sample(), TREE_SAMPLE_MS);
+  }
+
+  #sample(): void {
+    let sum = 0;
+    for (const p of processTree(this.rootPid)) sum += statusKiB(p, "VmRSS") ?? 0;
+    this.#peakKiB = Math.max(this.#peakKiB, sum);
+  }
+
+  /** Stops sampling and returns the peak, MiB. */
+  stop(): number {
+    clearInterval(this.#timer);
+    return round(this.#peakKiB / 1024);
+  }
 }
 
 /**
- * Runs `fn` once to warm up, then `runs` more times, and returns the median time in ms and the
- * last run's result (so callers can report sizes such as op counts without re-running).
+ * Runs `op` in this process with fresh counters and a reset RSS peak; returns what it cost and
+ * its result.
  */
-export async function medianTime<T>(runs: number, fn: () => T | Promise<T>): Promise<{ ms: number; result: T }> {
-  let result = await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    result = await fn();
-    times.push(performance.now() - start);
-  }
-  return { ms: median(times), result };
-}
-
-/** Runs a full garbage collection when Node was started with `--expose-gc`; says whether it did. */
-export function collectGarbage(): boolean {
-  if (typeof globalThis.gc !== "function") return false;
-  globalThis.gc();
-  return true;
-}
-
-/** What {@link heapDelta} measured. */
-export interface HeapDelta<T> {
-  /** heapUsed right after `fn` minus before it: what it allocated and had not yet freed (≈ peak). */
-  readonly transientBytes: number;
-  /** heapUsed after a full GC minus before: what its kept-alive result still holds. */
-  readonly retainedBytes: number;
-  readonly result: T;
-  /** Whether full GCs were run (`--expose-gc`); without them both numbers are raw and noisy. */
-  readonly gc: boolean;
-}
-
-/** Heap use of one call of `fn`, while its result is kept alive (see {@link HeapDelta}). */
-export function heapDelta<T>(fn: () => T): HeapDelta<T> {
-  const gc = collectGarbage();
-  const before = process.memoryUsage().heapUsed;
-  const result = fn();
-  const after = process.memoryUsage().heapUsed;
-  collectGarbage();
-  const retained = process.memoryUsage().heapUsed;
-  return {
-    transientBytes: Math.max(0, after - before),
-    retainedBytes: Math.max(0, retained - before),
-    result,
-    gc,
-  };
-}
-
-/** How heap numbers were taken, as a suffix for `measures`. */
-export function gcNote(gc: boolean): string {
-  return gc ? " (full GC before)" : " (no --expose-gc: raw, noisy)";
-}
-
-/** Rounds to `digits` decimals (for readable JSON and tables). */
-export function round(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
+export async function measureInProcess<T>(
+  client: EmulatorClient,
+  op: () => Promise<T>,
+): Promise<{ measured: Measured; result: T }> {
+  await client.resetCalls();
+  resetPeakRss();
+  const start = performance.now();
+  const result = await op();
+  const wallMs = performance.now() - start;
+  const calls = await client.calls();
+  return { measured: { ...calls, wallMs: round(wallMs), peakRssMb: peakRssMb() }, result };
 }

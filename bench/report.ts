@@ -1,62 +1,83 @@
 /**
- * The benchmark report: the readable table printed to stdout and the `results.json` document
- * (machine, Node version, date, and every scenario row).
+ * How results are shown: the table `npm run bench` prints and the README's performance table, both
+ * with every count next to its ratio to the scenario's minimum. Pure functions of the results.
  */
-import { cpus, totalmem } from "node:os";
-import type { BenchResult } from "./measure";
+import { type BenchResults, type Measured, type ScenarioResult, STRATEGIES } from "./results";
+import { targetsOf } from "./targets";
 
-/** The document written to `bench/results.json`. */
-export interface BenchReport {
-  readonly date: string;
-  readonly node: string;
-  readonly machine: {
-    readonly platform: string;
-    readonly arch: string;
-    readonly cpu: string;
-    readonly cores: number;
-    readonly memoryGiB: number;
-  };
-  /** Whether heap numbers were taken after full GCs (`--expose-gc`). */
-  readonly exposeGc: boolean;
-  readonly totalMs: number;
-  readonly results: readonly BenchResult[];
+/** `value` against `minimum`: `0×`, `0.5×`, `23×`; against a zero minimum `=` (both 0) or `+n`. */
+export function ratio(value: number, minimum: number): string {
+  if (minimum === 0) return value === 0 ? "=" : `+${value}`;
+  if (value === 0) return "0×";
+  const r = value / minimum;
+  return `${r >= 10 ? Math.round(r) : r.toFixed(1)}×`;
 }
 
-/** Builds the report document around `results`; `now` is the run's date. */
-export function buildReport(results: readonly BenchResult[], totalMs: number, now: Date): BenchReport {
-  const cpu = cpus();
-  return {
-    date: now.toISOString(),
-    node: process.version,
-    machine: {
-      platform: process.platform,
-      arch: process.arch,
-      cpu: cpu[0]?.model.trim() ?? "unknown",
-      cores: cpu.length,
-      memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-    },
-    exposeGc: typeof globalThis.gc === "function",
-    totalMs: Math.round(totalMs),
-    results,
-  };
+/** A wall time for people: `46 ms`, `3.2 s`, `174 s`. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
-const HEADER = ["scenario", "metric", "ours", "naive/target", "unit"] as const;
-
-/** The `naive/target` cell of a row: the reference value and what it is. */
-function compareCell(row: BenchResult): string {
-  return row.compare === undefined ? "" : `${row.compare.value} (${row.compare.label})`;
+/** One strategy's cell: `writes/reads (ratios), time`. */
+export function cell(m: Measured, minimum: ScenarioResult["minimum"]): string {
+  return `${m.writes}/${m.reads} (${ratio(m.writes, minimum.writes)}/${ratio(m.reads, minimum.reads)}), ${duration(m.wallMs)}`;
 }
 
-/** The rows as a fixed-width text table with the columns scenario, metric, ours, naive/target, unit. */
-export function formatTable(results: readonly BenchResult[]): string {
-  const cells = results.map((r) => [r.scenario, r.metric, String(r.value), compareCell(r), r.unit]);
-  const widths = HEADER.map((h, c) => Math.max(h.length, ...cells.map((row) => (row[c] as string).length)));
-  const line = (row: readonly string[]): string =>
+/** The target cell: each covering target's label with ✓ or ✗, plus the lock-bound time. */
+export function targetCell(r: ScenarioResult): string {
+  const parts = targetsOf(r.name).map((t) => `${t.label} ${t.miss(r) === undefined ? "✓" : "✗"}`);
+  if (r.lockBoundMs !== undefined)
+    parts.push(`lock-bound ${duration(r.lockBoundMs)} (ours ${(r.ours.wallMs / r.lockBoundMs).toFixed(2)}×)`);
+  const writesOk = r.ours.writes <= r.minimum.writes ? "✓" : "✗";
+  return [`min writes ${writesOk}`, ...parts].join("; ");
+}
+
+/** One line stating how the run was made. */
+export function settingsLine(settings: BenchResults["settings"]): string {
+  const s = settings as Record<string, unknown>;
+  return [
+    `emulator latency ${s.latencyMs} ms + write cost ${s.writeCostMs} ms per request`,
+    `node ${s.node} on ${s.cpu} (${s.cores} cores)`,
+    `${s.date}`,
+    `whole run ${duration(Number(s.wallMs))}`,
+  ].join("; ");
+}
+
+const HEADER = ["scenario", "minimum w/r", "ours", "bpg", "naive", "targets"] as const;
+
+function rows(results: readonly ScenarioResult[]): string[][] {
+  return results.map((r) => [
+    r.name,
+    `${r.minimum.writes}/${r.minimum.reads}`,
+    ...STRATEGIES.map((s) => cell(r[s], r.minimum)),
+    targetCell(r),
+  ]);
+}
+
+/** The fixed-width table `npm run bench` prints. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const body = rows(results);
+  const widths = HEADER.map((h, c) => Math.max(h.length, ...body.map((row) => (row[c] as string).length)));
+  const line = (row: readonly string[]) =>
     row
-      .map((cell, c) => (c === 2 ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number)))
+      .map((x, c) => x.padEnd(widths[c] as number))
       .join("  ")
       .trimEnd();
-  const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  return [line(HEADER), rule, ...cells.map(line)].join("\n");
+  return [line(HEADER), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+/** The README's performance table (markdown), with the settings line above it. */
+export function markdownTable(results: BenchResults): string {
+  const head = ["scenario", "minimum writes/reads", "this package", "bpg strategy", "naive", "targets"];
+  const esc = (x: string) => x.replace(/\|/g, "\\|");
+  return [
+    `Measured by \`npm run bench\` (\`bench/results.json\`): ${settingsLine(results.settings)}.`,
+    "Each cell: writes/reads (each as a multiple of the minimum), wall time.",
+    "",
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows(results.scenarios).map((row) => `| ${row.map(esc).join(" | ")} |`),
+  ].join("\n");
 }

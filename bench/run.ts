@@ -1,49 +1,103 @@
 /**
- * `npm run bench`: runs every scenario in turn, prints the table and writes `bench/results.json`.
- * Loopback only, bounded loops; the whole run takes well under three minutes on two cores.
+ * `npm run bench`: starts one emulator with realistic latency and write cost, runs every scenario
+ * (ours, the bpg strategy and the naive strategy, each executed against that emulator and counted
+ * by it), prints the table with ratios to the minimum, writes `bench/results.json`, regenerates the
+ * README's performance table, and exits 1 when ours misses the minimum writes or a target (each
+ * miss named), 2 on bad settings. Settings: see `settings.ts`. A full run takes about an hour on
+ * two shared cores, almost all of it the baselines' sequential IPSet rebuilds (see bench/README.md).
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { BenchResult } from "./measure";
-import { buildReport, formatTable } from "./report";
-import { runEmulator } from "./scenarios/emulator";
-import { runFwCodec } from "./scenarios/fw-codec";
-import { runPlannerIpSet } from "./scenarios/planner-ipset";
-import { runPlannerRules } from "./scenarios/planner-rules";
-import { runProvider } from "./scenarios/provider";
+import { startEmulatorProcess } from "./emulator";
+import { EmulatorClient } from "./http";
+import { updateReadme } from "./readme";
+import { duration, formatTable, settingsLine } from "./report";
+import type { BenchResults, ScenarioResult } from "./results";
+import { resultOf } from "./scenario";
+import { allScenarios } from "./scenarios/index";
+import { type BenchSettings, DEFAULT_OUT, parseSettings } from "./settings";
+import { misses } from "./targets";
 
-/** The scenarios in run order, by name. */
-export const SCENARIOS: readonly { readonly name: string; readonly run: () => Promise<BenchResult[]> }[] = [
-  { name: "planner-rules", run: () => runPlannerRules() },
-  { name: "planner-ipset", run: () => runPlannerIpSet() },
-  { name: "fw-codec", run: () => runFwCodec() },
-  { name: "emulator", run: () => runEmulator() },
-  { name: "provider", run: () => runProvider() },
-];
+/** What a run records about itself in `settings`. */
+function recordedSettings(s: BenchSettings, wallMs: number, date: Date): BenchResults["settings"] {
+  return {
+    latencyMs: s.latencyMs,
+    writeCostMs: s.writeCostMs,
+    rules: s.rules,
+    ipsetEntries: s.ipsetEntries,
+    refreshEntries: s.refreshEntries,
+    lockBoundConcurrency: s.lockBoundConcurrency,
+    ...(s.only === undefined ? {} : { only: s.only }),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    date: date.toISOString(),
+    wallMs: Math.round(wallMs),
+  };
+}
 
-/** Runs all scenarios, prints the table and writes the report to `resultsPath`. */
-export async function main(resultsPath: string): Promise<void> {
-  const start = performance.now();
-  const results: BenchResult[] = [];
-  for (const s of SCENARIOS) {
-    const t = performance.now();
-    results.push(...(await s.run()));
-    process.stderr.write(`bench: ${s.name} done in ${Math.round(performance.now() - t)} ms\n`);
+/** Runs the bench; resolves with the exit code. Never calls `process.exit`. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let settings: BenchSettings;
+  try {
+    settings = parseSettings(argv, env);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 2;
   }
-  const report = buildReport(results, performance.now() - start, new Date());
-  process.stdout.write(`${formatTable(results)}\n\n`);
-  process.stdout.write(
-    `node ${report.node} on ${report.machine.cpu} (${report.machine.cores} cores), ${report.totalMs} ms total; naive counts are a model of bpg behaviour, not measured\n`,
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const scenarios = allScenarios(settings).filter((s) => settings.only === undefined || s.name.includes(settings.only));
+  log(
+    `emulator latency ${settings.latencyMs} ms + write cost ${settings.writeCostMs} ms; ${scenarios.length} scenarios`,
   );
-  await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`wrote ${resultsPath}\n`);
+  const start = performance.now();
+  const emulator = await startEmulatorProcess(settings);
+  const client = new EmulatorClient(emulator);
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const t = performance.now();
+      try {
+        results.push(resultOf(scenario, await scenario.run({ client, log })));
+        log(`${scenario.name}: done in ${duration(performance.now() - t)}`);
+      } catch (e) {
+        failures.push(`${scenario.name}: failed: ${(e as Error).message}`);
+        log(`${scenario.name}: FAILED after ${duration(performance.now() - t)}: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await client.close();
+    await emulator.stop();
+  }
+  const report: BenchResults = {
+    settings: recordedSettings(settings, performance.now() - start, new Date()),
+    scenarios: results,
+  };
+  mkdirSync(dirname(settings.out), { recursive: true });
+  writeFileSync(settings.out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${formatTable(results)}\n\n${settingsLine(report.settings)}\nwrote ${settings.out}\n`);
+  if (settings.out === DEFAULT_OUT && settings.only === undefined) {
+    updateReadme();
+    process.stdout.write("README.md: performance table regenerated\n");
+  }
+  const missed = [...failures, ...misses(results)];
+  for (const m of missed) process.stdout.write(`MISS ${m}\n`);
+  return missed.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
-  // dist/bench/run.js → bench/results.json at the package root
-  main(join(__dirname, "..", "..", "bench", "results.json")).catch((err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

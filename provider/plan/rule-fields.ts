@@ -25,6 +25,22 @@ export function withExplicitEnable(rule: RuleFields): RuleFields {
   return { ...rule, enable: isEnabled(rule) ? 1 : 0 };
 }
 
+/**
+ * Whether two rules give the same verdict to every packet they both match, whatever else they
+ * match: true for rules of different directions (`in`, `out` and `forward` compile into separate
+ * chains, so no packet meets both) and for non-group rules of one direction with the same action.
+ * False whenever one of them is a `group` rule: a jump into a security group may accept, drop,
+ * reject or return, depending on the group's own rules.
+ *
+ * So while such rules are active, a packet's verdict does not depend on which of them are present
+ * yet: the rules planner creates a rule active only when it agrees with every active rule above
+ * it in the final order that is not there yet.
+ */
+export function agreeOnSharedPackets(a: RuleFields, b: RuleFields): boolean {
+  if (a.type === "group" || b.type === "group") return false;
+  return a.type !== b.type || a.action === b.action;
+}
+
 function keyOf(rule: RuleFields, fields: readonly RuleField[]): string {
   return JSON.stringify(fields.map((f) => (f === "enable" ? (isEnabled(rule) ? 1 : 0) : (rule[f] ?? null))));
 }

@@ -1,7 +1,7 @@
 import { InputError } from "../errors";
 import type { RuleFields } from "../model/wire";
 import type { RuleOp } from "./ops";
-import { isEnabled, RULE_FIELDS, ruleKey, withExplicitEnable } from "./rule-fields";
+import { agreeOnSharedPackets, isEnabled, RULE_FIELDS, ruleKey, withExplicitEnable } from "./rule-fields";
 
 /** A rule with a stable identity, so a rule can be followed through moves and renumbering. */
 interface Tracked {
@@ -101,7 +101,10 @@ function countInversions(seq: readonly number[], size: number): number {
  * 2. a rule that was activated (created enabled, enabled, edited while enabled, or re-enabled)
  *    is out of its final relative order with any other enabled surviving rule, or is active while
  *    an enabled rule the plan deletes is still present;
- * 3. the number of out-of-order pairs among enabled surviving rules (by final index) grows.
+ * 3. the number of out-of-order pairs among enabled surviving rules (by final index) grows;
+ * 4. a rule is activated (becomes enabled with its final content) while a rule above it in the
+ *    final list that ends enabled is not yet enabled with its final content, unless the two agree
+ *    on every packet both match (`agreeOnSharedPackets`): activation is prefix-safe.
  * It also fails (at `step = ops.length`) when the ops do not produce `final`.
  */
 export function checkRuleSafety(
@@ -125,16 +128,40 @@ export function checkRuleSafety(
     if (got.length !== want.length || got.some((k, i) => k !== want[i]))
       return { ok: false, step: ops.length, reason: "the ops do not produce the final rule list" };
     finalIndex = new Map(list.map((t, i) => [t.id, i]));
-    finalEnabledKey = new Map(list.filter((t) => isEnabled(t.rule)).map((t) => [t.id, ruleKey(t.rule)]));
+    finalEnabled = list.filter((t) => isEnabled(t.rule));
+    finalEnabledKey = new Map(finalEnabled.map((t) => [t.id, ruleKey(t.rule)]));
     return { ok: true };
   };
   let finalIndex = new Map<number, number>();
+  let finalEnabled: Tracked[] = [];
   let finalEnabledKey = new Map<number, string>();
   const end = replay();
   if (!end.ok) return end;
 
   const initialEnabledKey = new Map(initial.flatMap((r, id) => (isEnabled(r) ? [[id, ruleKey(r)] as const] : [])));
   const interrupted = new Set<number>();
+  /** Ids enabled with their final content, as of the previous step. */
+  let inFinalForm = new Set(
+    initial.flatMap((r, id) => (isEnabled(r) && finalEnabledKey.get(id) === ruleKey(r) ? [id] : [])),
+  );
+  /** Condition 4 for the rules that reached their final enabled form at this step. */
+  const prefixBreach = (list: readonly Tracked[]): string | undefined => {
+    const now = new Set(
+      list.filter((t) => isEnabled(t.rule) && finalEnabledKey.get(t.id) === ruleKey(t.rule)).map((t) => t.id),
+    );
+    const previous = inFinalForm;
+    inFinalForm = now;
+    for (const r of finalEnabled) {
+      if (!now.has(r.id) || previous.has(r.id)) continue;
+      const below = finalIndex.get(r.id) as number;
+      const pending = finalEnabled.find(
+        (q) => (finalIndex.get(q.id) as number) < below && !now.has(q.id) && !agreeOnSharedPackets(q.rule, r.rule),
+      );
+      if (pending !== undefined)
+        return `rule at final index ${below} is activated while rule at final index ${finalIndex.get(pending.id)}, above it and disagreeing with it, is not yet active`;
+    }
+    return undefined;
+  };
   let inversions = countInversions(
     initial.flatMap((r, id) => (isEnabled(r) && finalIndex.has(id) ? [finalIndex.get(id) as number] : [])),
     finalIndex.size,
@@ -174,6 +201,6 @@ export function checkRuleSafety(
     if (now > inversions)
       return `out-of-order pairs among enabled rules grow from ${inversions} to ${now} at step ${step}`;
     inversions = now;
-    return undefined;
+    return prefixBreach(list);
   });
 }

@@ -1,6 +1,6 @@
 import type { RuleFields } from "../model/wire";
 import type { RuleOp } from "./ops";
-import { isEnabled, ruleDiff, ruleIdentityKey, ruleKey, withExplicitEnable } from "./rule-fields";
+import { agreeOnSharedPackets, isEnabled, ruleDiff, ruleIdentityKey, ruleKey, withExplicitEnable } from "./rule-fields";
 
 export type { RuleSafetyResult } from "./rule-simulate";
 export { checkRuleSafety, simulateRuleOps } from "./rule-simulate";
@@ -106,6 +106,44 @@ function matchRules(
 }
 
 /**
+ * The new rules of the top block (those above every kept rule in `desired`) that may be created
+ * active: they end enabled and agree with every rule above them in the block that ends enabled
+ * ({@link agreeOnSharedPackets}; the top one always may). Agreement depends only on a rule's
+ * type and action, so one representative per type and action is kept: O(n · distinct actions).
+ */
+function activeOnCreate(des: readonly RuleFields[], kept: ReadonlySet<number>): Set<number> {
+  const active = new Set<number>();
+  const above = new Map<string, RuleFields>();
+  for (let j = 0; j < des.length && !kept.has(j); j++) {
+    const rule = des[j] as RuleFields;
+    if (!isEnabled(rule)) continue;
+    if ([...above.values()].every((q) => agreeOnSharedPackets(q, rule))) active.add(j);
+    above.set(`${rule.type}\u0000${rule.action}`, rule);
+  }
+  return active;
+}
+
+/**
+ * Where to cut a list made of the new rules (ascending final index) over the kept rules (ascending
+ * too): the final index `t` such that keeping the new rules below `t` and the kept rules from `t`
+ * on in place leaves the most rules unmoved (the longest increasing run of the two runs). The
+ * smallest such `t`, so ties keep the kept rules where they are. O(n).
+ */
+function mergeCut(length: number, kept: ReadonlySet<number>): number {
+  let unmoved = kept.size;
+  let best = unmoved;
+  let cut = 0;
+  for (let t = 0; t < length; t++) {
+    unmoved += kept.has(t) ? -1 : 1;
+    if (unmoved > best) {
+      best = unmoved;
+      cut = t + 1;
+    }
+  }
+  return cut;
+}
+
+/**
  * Plans the writes that turn the rule list `current` into `desired` (both canonical, `enable`
  * 0/1): minimal in calls and order-safe. `simulateRuleOps(current, ops)` equals `desired`.
  *
@@ -116,9 +154,12 @@ function matchRules(
  * deleted, unpaired new rules created.
  *
  * Safety invariant (Proxmox's default input policy is DROP; a wrong transient state locks
- * operators out): no rule becomes active before it is in its final order among enabled rules, no
- * enabled rule ever carries content that is neither its old nor its new content, and no step
- * increases the number of out-of-order pairs among enabled rules (see `checkRuleSafety`).
+ * operators out), checked step by step by `checkRuleSafety`: no rule becomes active before it is
+ * in its final order among enabled rules; no enabled rule ever carries content that is neither
+ * its old nor its new content; no step increases the number of out-of-order pairs among enabled
+ * rules; and activation is prefix-safe: a rule becomes active only when every rule above it in the
+ * final order that ends enabled is already active in its final form or agrees with it on every
+ * packet both match ({@link agreeOnSharedPackets}: different directions, or the same action).
  * Phases, in this order:
  * 1. Deactivate: edits whose result is disabled are applied in full (one PUT each, by position),
  *    then unpaired old rules are deleted from the highest position down. Removing and disabling
@@ -131,18 +172,44 @@ function matchRules(
  *    the bottom of its gap, on the same condition (always so when it moves down). If neither
  *    qualifies (never with this LIS choice in an exhaustive check of all lists of up to 7 rules
  *    with every enabled/disabled mix; 2 of 1.9 million cases with other LIS choices), the lowest
- *    one is disabled, moved, and
- *    re-enabled in phase 3. New rules are then created DISABLED (at the top, where POST puts them)
- *    and moved into place; a new rule that belongs at index 0 and ends disabled is created last,
- *    needing no move.
- * 3. Activate, top to bottom: a new enabled rule that belongs at index 0 is created enabled
- *    (1 call), then every rule that still differs from its desired form (enable, or content of an
- *    enabled edit) gets one PUT. The list is in its final order here, and going top-down means every
- *    rule that takes precedence over the one being activated is already final.
+ *    one is disabled, moved, and re-enabled in phase 4.
+ * 3. Create, bottom-up: every new rule is POSTed (Proxmox puts it at index 0), the one lowest in
+ *    `desired` first, so the new rules above every kept rule (the top block) land in place without
+ *    a move. A new rule of the top block is created active when it ends enabled and agrees with
+ *    every rule above it in the block that ends enabled (the top one always does); every other new
+ *    rule is created disabled. The list is then the new rules over the kept ones, each run in
+ *    order, and the fewest rules move ({@link mergeCut}): kept rules move up past disabled new
+ *    rules only (the order of enabled rules is untouched), new rules move down into their gaps.
+ * 4. Activate, top to bottom: every rule that still differs from its desired form (enable, or
+ *    content of an enabled edit) gets one PUT. The list is in its final order here, and going
+ *    top-down means every rule that takes precedence over the one being activated is already final.
  *
- * Cost bound (asserted by the property tests): `ops.length <= deletes + edits + moved + 3·creates
- * + 2·fallbacks`, where `moved` = matched rules outside the LIS (≤ n − LIS) and each create costs 1
- * (enabled at index 0), 2 (disabled, or already in place) or 3 (create disabled, move, enable).
+ * Verdicts. When `desired` only inserts rules into `current` (every current rule kept, unchanged
+ * and in order: creating into an empty list, appending, inserting, prepending), every state
+ * between two ops gives each packet its old verdict or its new one. Until phase 4, the active
+ * rules are the created-active rules of the top block over the unchanged current rules: a packet
+ * that meets none of the former gets its old verdict; one that first meets created-active rule r
+ * gets r's verdict, and in the final list the first rule it meets is r or an enabled rule above r
+ * that agrees with r, so that is its new verdict. Phase 4 then activates top to bottom: a packet
+ * either meets the finished part of the final list first (new verdict), or meets the rest, which
+ * is again created-active top-block rules over unchanged current rules (new or old verdict).
+ * So creating N rules into an empty list costs N writes when they all agree (e.g. every enabled
+ * non-group rule of a direction has the same action), 2N−1 when every rule but the top one has a
+ * disagreeing enabled rule above it (all but the top one created disabled from the bottom up, the
+ * top one enabled, then each enabled top to bottom), and in general N plus one enable for each
+ * enabled rule below a disagreeing enabled one.
+ *
+ * Ownership of a create: the first-created rule is the new rule lowest in `desired`. When the plan
+ * only inserts rules, its last update is the plan's last op whenever it has an update at all (it
+ * ends enabled but is created disabled): phase 4 reaches it after every rule above it, and no rule
+ * below it changes. It has no update when it is created in its final form (it ends disabled, or it
+ * is created active). When other rules are edited, moved or deleted, rules below it may be
+ * updated after it.
+ *
+ * Cost bound (asserted by the property tests): `ops.length <= deletes + edits + moved
+ * + 2·fallbacks + Σ creates`, where `moved` = matched rules outside the LIS (≤ n − LIS) and each
+ * create costs at most 3 (create disabled, move, enable), 2 in the top block (no move), 1 when it
+ * is created in its final form; a kept rule moved in phase 3 replaces the move of a new rule.
  * Time: O(n log n) matching plus O(n) bookkeeping per emitted op.
  */
 export function planRules(current: readonly RuleFields[], desired: readonly RuleFields[]): RuleOp[] {
@@ -205,7 +272,7 @@ export function planRules(current: readonly RuleFields[], desired: readonly Rule
     item.fixed = true;
   };
 
-  // Phase 2: moves (disabled first, then enabled greedily), then creates (disabled, moved into place).
+  // Phase 2: moves, disabled rules first, then enabled ones greedily.
   const byTarget = (a: Item, b: Item) => a.target - b.target;
   for (const item of list.filter((o) => !o.fixed && !isEnabled(o.rule)).sort(byTarget)) move(item, slot(item, "start"));
   const enabled = list.filter((o) => !o.fixed).sort(byTarget);
@@ -226,23 +293,22 @@ export function planRules(current: readonly RuleFields[], desired: readonly Rule
       enabled.shift();
     }
   }
-  const present = new Set(list.map((o) => o.target));
-  const newcomers = des.map((_, j) => j).filter((j) => !present.has(j));
-  for (const j of newcomers) {
-    if (j === 0) continue;
-    const item: Item = { target: j, rule: { ...(des[j] as RuleFields), enable: 0 }, fixed: false };
-    ops.push({ kind: "createRule", fields: item.rule });
-    list.unshift(item);
-    move(item, slot(item, "start"));
-  }
-  const top = des[0];
-  if (newcomers[0] === 0 && top !== undefined) {
-    const item: Item = { target: 0, rule: top, fixed: true };
-    ops.push({ kind: "createRule", fields: item.rule });
-    list.unshift(item);
-  }
 
-  // Phase 3: activate top to bottom.
+  // Phase 3: creates, lowest final index first (the top block lands in place), then the fewest moves.
+  const kept = new Set(list.map((o) => o.target));
+  const active = activeOnCreate(des, kept);
+  for (let j = des.length - 1; j >= 0; j--) {
+    if (kept.has(j)) continue;
+    const want = des[j] as RuleFields;
+    const item: Item = { target: j, rule: active.has(j) ? want : { ...want, enable: 0 }, fixed: false };
+    ops.push({ kind: "createRule", fields: item.rule });
+    list.unshift(item);
+  }
+  const cut = mergeCut(des.length, kept);
+  for (const item of list) item.fixed = kept.has(item.target) ? item.target >= cut : item.target < cut;
+  for (const item of list.filter((o) => !o.fixed).sort(byTarget)) move(item, slot(item, "start"));
+
+  // Phase 4: activate top to bottom.
   for (const item of [...list]) update(item, des[item.target] as RuleFields);
   return ops;
 }

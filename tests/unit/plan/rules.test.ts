@@ -100,6 +100,21 @@ describe("checkRuleSafety", () => {
     expect(checkRuleSafety([rule("22")], ops, [rule("80")])).toMatchObject({ ok: false, step: 0 });
   });
 
+  it("fails when a rule is activated below a disagreeing rule that is not active yet", () => {
+    const desired: RuleFields[] = [rule("22"), { type: "in", action: "DROP", enable: 1 }];
+    const bottomUp: RuleOp[] = [...desired].reverse().map((fields) => ({ kind: "createRule", fields }));
+    expect(checkRuleSafety([], bottomUp, desired)).toMatchObject({ ok: false, step: 0 });
+  });
+
+  it("accepts rules of one action activated bottom-up, and rules of different directions", () => {
+    const same = [rule("22"), rule("80")];
+    const directions = [rule("22"), rule("80", { type: "out", action: "DROP" })];
+    for (const desired of [same, directions]) {
+      const bottomUp: RuleOp[] = [...desired].reverse().map((fields) => ({ kind: "createRule", fields }));
+      expect(checkRuleSafety([], bottomUp, desired)).toEqual({ ok: true });
+    }
+  });
+
   it("fails at step ops.length when the ops do not produce the final list", () => {
     expect(checkRuleSafety([rule("22")], [], [rule("80")])).toEqual({
       ok: false,
@@ -196,11 +211,62 @@ describe("planRules", () => {
     ]);
   });
 
-  it("creates every rule of an empty list, each in at most three writes", () => {
-    const desired = ports(8);
+  it("creates rules whose actions differ bottom-up: all but the top one disabled, then enabled top to bottom", () => {
+    const desired = [rule("22"), rule("23", { action: "DROP" }), rule("24"), rule("25", { enable: 0 })];
+    const off = (r: RuleFields) => ({ ...r, enable: 0 });
+    expect(plan([], desired)).toEqual([
+      { kind: "createRule", fields: desired[3] },
+      { kind: "createRule", fields: off(desired[2] as RuleFields) },
+      { kind: "createRule", fields: off(desired[1] as RuleFields) },
+      { kind: "createRule", fields: desired[0] },
+      { kind: "updateRule", pos: 1, set: { enable: 1 }, delete: [] },
+      { kind: "updateRule", pos: 2, set: { enable: 1 }, delete: [] },
+    ]);
+  });
+
+  it("creates 20 rules whose actions differ in 2N - 1 = 39 writes, the first-created rule's enable last", () => {
+    const desired = ports(20).map((r, i) => (i % 10 === 1 ? { ...r, action: "DROP" } : r));
     const ops = plan([], desired);
-    expect(ops.filter((o) => o.kind === "createRule")).toHaveLength(8);
-    expect(ops.length).toBeLessThanOrEqual(1 + 3 * 7);
+    expect(kinds(ops)).toEqual([...Array(20).fill("createRule"), ...Array(19).fill("updateRule")]);
+    expect(ops[ops.length - 1]).toEqual({ kind: "updateRule", pos: 19, set: { enable: 1 }, delete: [] });
+  });
+
+  it("creates 20 rules of one action in 20 writes, each created enabled from the bottom up", () => {
+    const desired = ports(20);
+    expect(plan([], desired)).toEqual([...desired].reverse().map((fields) => ({ kind: "createRule", fields })));
+  });
+
+  it("creates 200 rules whose actions differ in 399 writes and 200 rules of one action in 200", () => {
+    const mixed = ports(200).map((r, i) => (i % 10 === 1 ? { ...r, action: "DROP" } : r));
+    expect(plan([], mixed)).toHaveLength(399);
+    expect(plan([], ports(200))).toHaveLength(200);
+  });
+
+  it("prepends rules of one action to an unchanged list with one write each", () => {
+    const added = [rule("9001"), rule("9002"), rule("9003")];
+    expect(kinds(plan(ports(5), [...added, ...ports(5)]))).toEqual(Array(3).fill("createRule"));
+  });
+
+  it("appends three rules to a one-rule list by moving the kept rule up once instead of each new rule down", () => {
+    const added = [rule("9001"), rule("9002"), rule("9003")];
+    expect(kinds(plan([rule("22")], [rule("22"), ...added]))).toEqual([
+      ...Array(3).fill("createRule"),
+      "moveRule",
+      ...Array(3).fill("updateRule"),
+    ]);
+  });
+
+  it("inserts one rule in the middle of 20 with three writes and moves one rule with one", () => {
+    const desired = ports(20);
+    desired.splice(10, 0, rule("9999"));
+    expect(kinds(plan(ports(20), desired))).toEqual(["createRule", "moveRule", "updateRule"]);
+    const moved = ports(20);
+    moved.splice(15, 0, ...moved.splice(3, 1));
+    expect(kinds(plan(ports(20), moved))).toEqual(["moveRule"]);
+  });
+
+  it("reverses 20 rules with 19 moves", () => {
+    expect(kinds(plan(ports(20), ports(20).reverse()))).toEqual(Array(19).fill("moveRule"));
   });
 
   it("deletes every rule from the highest position down", () => {
