@@ -3,10 +3,11 @@
  * - through the local runner (`pve-firewall up | refresh | preview <program>`, a child process
  *   running a real Pulumi program with Pulumi's own language runtime and dynamic-provider host),
  *   for the 10,000-entry IPSet create and the stack-level scenarios;
- * - in-process (`createProvider` called as the engine calls it: `check`, then `create` or
- *   `update` with the state's outputs), for single-object edits. `check` and `diff` make no API
- *   call, so the requests are exactly those of the runner's update step; the wall time leaves out
- *   the runner's start-up (a few seconds per run), which would otherwise swamp one-write edits.
+ * - in-process (`createProvider` called as the engine calls it: `check` with the old inputs, then
+ *   `create`, or `update` with the state's outputs), for single-object edits. The check of a create
+ *   reads what exists at its target, so it is measured with the create; the check of an update makes
+ *   no API call. The requests are exactly those of the runner's step; the wall time leaves out the
+ *   runner's start-up (a few seconds per run), which would otherwise swamp one-write edits.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -36,9 +37,12 @@ export async function providerFor(kind: ResourceKind, access: EmulatorAccess): P
   return provider;
 }
 
-/** `check` that fails loudly: the bench's inputs are always valid. */
-export async function checked(provider: Provider, news: Props): Promise<Props> {
-  const result = await provider.check({}, news);
+/**
+ * `check` that fails loudly: the bench's inputs are always valid. `olds` are the old inputs, as the
+ * engine passes them for an update (`{}` for a create).
+ */
+export async function checked(provider: Provider, news: Props, olds: Props = {}): Promise<Props> {
+  const result = await provider.check(olds, news);
   if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
   return result.inputs as Props;
 }

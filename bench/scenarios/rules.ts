@@ -23,6 +23,7 @@
 import { canonicalRule } from "../../provider/model/rule";
 import type { RuleFields } from "../../provider/model/wire";
 import { storedRule } from "../../provider/resources/apply-rules";
+import { ownerId } from "../../sdk/shim";
 import { bpgRulesCreate, bpgRulesUpdate } from "../baselines/bpg-rules";
 import { naiveRules } from "../baselines/naive";
 import { executeSteps } from "../baselines/steps";
@@ -82,10 +83,17 @@ async function verifyList(ctx: BenchContext, desired: readonly RuleFields[]): Pr
 
 async function runOurs(ctx: BenchContext, change: RuleChange): Promise<Measured> {
   const p = await providerFor("FirewallRules", ctx.client.access);
-  const news = await checked(p, { scope: SCOPE, rules: ruleInputs(change.desired) });
-  if (change.current.length === 0) return (await measureInProcess(ctx.client, () => p.create(news))).measured;
-  const olds = (await p.read(ID)).props ?? {};
-  return (await measureInProcess(ctx.client, () => p.update(ID, olds, news))).measured;
+  // As the SDK's FirewallRules class registers it: with its ownership ID, so a create is marked.
+  const args = {
+    scope: SCOPE,
+    rules: ruleInputs(change.desired),
+    __owner: ownerId("bench", "bench", "FirewallRules", "rules"),
+  };
+  if (change.current.length === 0)
+    return (await measureInProcess(ctx.client, async () => p.create(await checked(p, args)))).measured;
+  const old = await p.read(ID);
+  const news = await checked(p, args, old.inputs ?? {});
+  return (await measureInProcess(ctx.client, () => p.update(ID, old.props ?? {}, news))).measured;
 }
 
 /** The scenarios `rules N: <change>` of a list of `n` rules. */
