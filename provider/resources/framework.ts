@@ -293,7 +293,7 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
       id: this.#impl.idOf(props),
       verb,
       cluster: typeof cluster === "string" ? cluster : undefined,
-      api: this.#context(props).api,
+      api: () => this.#context(props).api,
       ...what,
     };
   }

@@ -32,7 +32,7 @@
  * @module
  */
 import type { FirewallApi } from "../client/firewall";
-import { FirewallError, LockoutRefusedError } from "../errors";
+import { hasCode, LockoutRefusedError } from "../errors";
 import { overlay } from "../policy/configs";
 import { describeDecision } from "../policy/explain";
 import { checkManagementAccess, type ManagementReach } from "../policy/management";
@@ -54,7 +54,8 @@ export interface GuardRequest {
   readonly verb: string;
   /** The `cluster` input (`undefined` for the default cluster). */
   readonly cluster: string | undefined;
-  readonly api: FirewallApi;
+  /** The cluster's API client (resolved only when the guard reads: it throws when none is configured). */
+  readonly api: () => FirewallApi;
   /** The props the write makes real; absent for a delete. */
   readonly news?: Props;
   /** The props the resource had; absent for a create. */
@@ -202,7 +203,7 @@ export class LockoutGuard {
     try {
       verdict = await this.#evaluate(req, target, []);
     } catch (e) {
-      if (e instanceof FirewallError && e.code === "FW_CONFIG") throw e;
+      if (hasCode(e, "FW_CONFIG")) throw e;
       throw new LockoutRefusedError(
         "LOCKOUT_UNVERIFIED",
         `refusing to ${req.verb} ${req.kind} ${req.id}: the lockout guard could not read the live configuration it checks the write against (${messageOf(e)}); nothing was written; ` +
@@ -222,10 +223,11 @@ export class LockoutGuard {
       this.#notify(`${req.kind} ${req.id}: allowLockout is set, so the lockout guard does not check this ${req.verb}`);
       return undefined;
     }
-    const sources = await this.#sourcesOf(req);
+    const api = req.api();
+    const sources = await this.#sourcesOf(req, api);
     if (!sources) return undefined;
     const cluster = req.cluster ?? "";
-    const view = await readLiveView(this.#session.lists(cluster), req.api, [
+    const view = await readLiveView(this.#session.lists(cluster), api, [
       ...base.flatMap((t) => t.rules),
       ...target.rules,
     ]);
@@ -257,15 +259,15 @@ export class LockoutGuard {
    * provider's client connects from (learnt from its first connection), unless that is loopback.
    * `undefined` (with a one-time note) when there is nothing to check.
    */
-  async #sourcesOf(req: GuardRequest): Promise<readonly string[] | undefined> {
+  async #sourcesOf(req: GuardRequest, api: FirewallApi): Promise<readonly string[] | undefined> {
     const configured = this.#sources(req.cluster);
     if (configured) return configured;
     const cluster = req.cluster ?? "";
     const which = req.cluster === undefined ? "the cluster" : `cluster '${req.cluster}'`;
-    let local = plainAddress(req.api.http.localAddress);
+    let local = plainAddress(api.http.localAddress);
     if (local === undefined) {
-      await this.#session.lists(cluster).once("status", () => req.api.getClusterStatus());
-      local = plainAddress(req.api.http.localAddress);
+      await this.#session.lists(cluster).once("status", () => api.getClusterStatus());
+      local = plainAddress(api.http.localAddress);
     }
     if (local === undefined) {
       this.#once(
