@@ -240,8 +240,10 @@ export class LockoutGuard {
     const after = checkManagementAccess({ ...input, changes: target.change(configs) });
     if (after.length === 0)
       this.#once(
-        `family ${cluster}`,
-        `lockout guard: no management source (${sources.join(", ")}) is of the IP family of a node's address; nothing is checked`,
+        `none ${cluster}`,
+        view.topology.nodes.length === 0
+          ? "lockout guard: /cluster/status lists no node with an address; nothing is checked"
+          : `lockout guard: no management source (${sources.join(", ")}) is of the IP family of a node's address; nothing is checked`,
       );
     const ips = new Map(view.topology.nodes.map((n) => [n.name, n.ip]));
     const reachedBefore = new Set(before.filter((r) => r.reaches).map((r) => `${r.address} ${r.node} ${r.port}`));
@@ -266,7 +268,10 @@ export class LockoutGuard {
     const which = req.cluster === undefined ? "the cluster" : `cluster '${req.cluster}'`;
     let local = plainAddress(api.http.localAddress);
     if (local === undefined) {
-      await this.#session.lists(cluster).once("status", () => api.getClusterStatus());
+      // This kind's client has not connected yet (the cached lists may come from another kind's):
+      // one read it needs anyway opens its connection.
+      const status = await api.getClusterStatus();
+      void this.#session.lists(cluster).once("status", async () => status);
       local = plainAddress(api.http.localAddress);
     }
     if (local === undefined) {
