@@ -77,4 +77,24 @@ export interface CommonArgs {
    * @default false
    */
   readonly adopt?: pulumi.Input<boolean>;
+  /**
+   * Let this resource's writes skip the lockout guard.
+   *
+   * Without it (the default), a write that can change whether the operators reach the nodes
+   * (cluster and node options and rule lists, security groups, cluster aliases and IPSets) is first
+   * simulated against the live firewall: when a new connection from a management source (stack
+   * config `proxmox:managementSources`, `PROXMOX_VE_MANAGEMENT_SOURCES`, else the address the
+   * provider connects from) to a node's address on tcp/8006 or tcp/22 would be dropped afterwards
+   * but gets through now, the write is refused before anything is sent, and `preview` fails the
+   * same way. The error names the source, node, port and the rule or policy that drops it. With
+   * `allowLockout: true` the check is skipped for this resource (the provider says so in its
+   * output): use it only when you can reach the nodes another way, such as a console.
+   *
+   * It does not skip the two-step safe enable of the cluster firewall. Changing it alone changes
+   * nothing on the server. Guest and VNet objects are never checked: they do not filter a node's
+   * own address.
+   *
+   * @default false
+   */
+  readonly allowLockout?: pulumi.Input<boolean>;
 }

@@ -36,9 +36,10 @@ const managementAccess = new fw.FirewallRules("cluster-rules", {
   ],
 });
 
-// Step 3: enable the firewall with default-deny input. `dependsOn` is the lockout guard: this
-// resource waits until the ACCEPT rules above are applied. On destroy the order reverses: the
-// firewall is switched off before the rules that keep you in are removed.
+// Step 3: enable the firewall with default-deny input. `dependsOn` makes this resource wait until
+// the ACCEPT rules above are applied (the provider's lockout guard would refuse it otherwise, as
+// would a preview without the rules). On destroy the order reverses: the firewall is switched off
+// before the rules that keep you in are removed.
 const cluster = new fw.ClusterFirewallOptions(
   "cluster",
   { enable: true, policyIn: "DROP", policyOut: "ACCEPT" },

@@ -147,6 +147,10 @@ export class FirewallApi {
   getVersion() {
     return this.#inventory.getVersion();
   }
+  /** @see InventoryApi.probeVersion */
+  probeVersion(timeoutMs: number) {
+    return this.#inventory.probeVersion(timeoutMs);
+  }
   /** @see InventoryApi.listNodes */
   listNodes() {
     return this.#inventory.listNodes();
@@ -158,6 +162,14 @@ export class FirewallApi {
   /** @see InventoryApi.getGuestConfig */
   getGuestConfig(node: string, type: "qemu" | "lxc", vmid: number) {
     return this.#inventory.getGuestConfig(node, type, vmid);
+  }
+  /** @see InventoryApi.getClusterStatus */
+  getClusterStatus() {
+    return this.#inventory.getClusterStatus();
+  }
+  /** @see InventoryApi.listNodeNetwork */
+  listNodeNetwork(node: string) {
+    return this.#inventory.listNodeNetwork(node);
   }
   /** @see InventoryApi.listVnets */
   listVnets() {

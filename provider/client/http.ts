@@ -112,6 +112,7 @@ export class PveHttpClient {
   readonly #files = new KeyedMutex();
   readonly #retryEnv: RetryEnv;
   readonly #onCall: CallObserver | undefined;
+  #localAddress: string | undefined;
 
   constructor(config: ClientConfig, deps: HttpClientDeps = {}) {
     this.#config = config;
@@ -119,7 +120,11 @@ export class PveHttpClient {
     this.#origin = url.origin;
     this.#basePath = url.pathname;
     this.#ownsDispatcher = deps.dispatcher === undefined;
-    this.#dispatcher = deps.dispatcher ?? createAgent(config.tls, config.maxConcurrency);
+    this.#dispatcher =
+      deps.dispatcher ??
+      createAgent(config.tls, config.maxConcurrency, (socket) => {
+        this.#localAddress = socket.localAddress;
+      });
     this.#slots = new Semaphore(config.maxConcurrency);
     this.#retryEnv = deps.retryEnv ?? systemRetryEnv;
     this.#onCall = deps.onCall;
@@ -153,6 +158,39 @@ export class PveHttpClient {
       });
     } finally {
       release?.();
+    }
+  }
+
+  /**
+   * The local address of the client's latest connection to the endpoint: where Proxmox sees its
+   * requests come from (unless a NAT or proxy sits in between). `undefined` before the first
+   * connection, and with an injected dispatcher.
+   */
+  get localAddress(): string | undefined {
+    return this.#localAddress;
+  }
+
+  /**
+   * Calls `GET path` once, over a connection opened for this call alone and closed after it, never
+   * over the pooled keep-alive ones: a firewall lets established connections through (conntrack),
+   * so only a new connection shows whether a new client can still reach the API. Not retried.
+   *
+   * @param opts.timeoutMs - how long to wait for the answer's headers @default the client's `timeoutMs`
+   * @throws the errors of {@link request}; a refused, dropped or timed-out connection is a NetworkError
+   */
+  async requestOnNewConnection<T = unknown>(
+    path: string,
+    opts: RequestOptions<T> & { readonly timeoutMs?: number } = {},
+  ): Promise<T> {
+    const agent = createAgent(this.#config.tls, 1);
+    const release = await this.#slots.acquire();
+    try {
+      const headers = await this.#auth.headers(false);
+      const res = await this.#exchange("GET", path, undefined, headers, 1, opts.subject, agent, opts.timeoutMs);
+      return this.#decode("GET", path, res, opts);
+    } finally {
+      release();
+      await agent.destroy();
     }
   }
 
@@ -206,6 +244,8 @@ export class PveHttpClient {
     authHeaders: Record<string, string>,
     attempt: number,
     subject: string | undefined,
+    dispatcher: Dispatcher = this.#dispatcher,
+    timeoutMs: number = this.#config.timeoutMs,
   ): Promise<RawResponse> {
     const encoded = encodeParams(params);
     const inQuery = method === "GET" || method === "DELETE";
@@ -215,13 +255,13 @@ export class PveHttpClient {
     const pathOnly = path.split("?")[0]!;
     let status = 0;
     try {
-      const res = await send(this.#dispatcher, {
+      const res = await send(dispatcher, {
         origin: this.#origin,
         path: `${this.#basePath}${path}${inQuery && encoded ? `?${encoded}` : ""}`,
         method,
         headers,
         ...(inQuery ? {} : { body: encoded }),
-        timeoutMs: this.#config.timeoutMs,
+        timeoutMs,
       });
       status = res.status;
       return res;

@@ -23,8 +23,10 @@ export { FirewallApi } from "./firewall";
 export { GroupApi } from "./group";
 export { classifyError, type HttpClientDeps, type HttpMethod, PveHttpClient, type RequestOptions } from "./http";
 export {
+  type ClusterStatusEntry,
   type GuestConfig,
   InventoryApi,
+  type NetworkInterface,
   type PveGuest,
   type PveNode,
   type PveVersion,

@@ -45,13 +45,18 @@ class PinMismatch extends Error {
   readonly code = "FW_TLS_PIN_MISMATCH";
 }
 
+/** Called with each connection an agent opens, once it is trusted (before any request is written on it). */
+export type OnConnect = (socket: { readonly localAddress?: string | undefined }) => void;
+
 /**
  * Builds the keep-alive HTTP/1.1 agent of one client. With a `fingerprint` pin (and no CA bundle)
  * the chain is not verified; instead every new connection's certificate SHA-256 must equal the pin,
  * or the connection is closed before any request is written (fail closed). TLS session resumption
  * is off when pinning, so every connection presents its certificate.
+ *
+ * @param onConnect - told about every connection that is handed to the agent @default none
  */
-export function createAgent(tls: TlsConfig, connections: number): Agent {
+export function createAgent(tls: TlsConfig, connections: number, onConnect?: OnConnect): Agent {
   const pin = tls.fingerprint;
   const verifyChain = !tls.insecure && !(pin !== undefined && tls.caCert === undefined);
   const base = buildConnector({
@@ -63,12 +68,14 @@ export function createAgent(tls: TlsConfig, connections: number): Agent {
   const connect: buildConnector.connector = (opts, callback) =>
     base(opts, (err, socket) => {
       if (err !== null || pin === undefined) {
+        if (err === null) onConnect?.(socket);
         callback(err, socket as never);
         return;
       }
       const presented =
         "getPeerCertificate" in socket ? (socket as TLSSocket).getPeerCertificate().fingerprint256 : undefined;
       if (presented?.toUpperCase() === pin) {
+        onConnect?.(socket);
         callback(null, socket);
         return;
       }

@@ -1,18 +1,16 @@
 /**
  * The top level of every resource's inputs, checked the same way for all kinds: each property is
- * the kind's own (validated by its model), a property every resource takes (`cluster`,
- * `allowLockout`, `scope` where allowed, and the `__provider` Pulumi adds), an output (an error
- * naming it), or unknown (an error with a fix where one exists). `adopt` and `__owner` never get
- * here: the framework splits them off first (`ownershipInputs`).
+ * the kind's own (validated by its model), a property every resource takes (`cluster`, `scope`
+ * where allowed, and the `__provider` Pulumi adds), an output (an error naming it), or unknown (an
+ * error with a fix where one exists). `adopt`, `__owner` and `allowLockout` never get here: the
+ * framework splits them off first (`ownershipInputs`, `lockoutInputs`).
  */
 import { type Issue, joinPath } from "../model/common";
-import { kindOf, show, unknownKeyReason } from "../model/input";
+import { show, unknownKeyReason } from "../model/input";
 import { containsUnknown, type Props } from "./framework";
 
-/** Boolean inputs every resource takes; `null` means absent. */
-const COMMON_FLAGS = ["allowLockout"] as const;
 /** Inputs every resource takes that are passed through `check` as they are. */
-const COMMON_INPUTS = ["cluster", ...COMMON_FLAGS, "__provider"] as const;
+const COMMON_INPUTS = ["cluster", "__provider"] as const;
 
 /** What one resource kind takes at its top level. */
 export interface InputSpec {
@@ -38,7 +36,7 @@ export interface InputSpec {
 export interface SplitInputs {
   /** The kind's own properties (for its model). */
   readonly fields: Props;
-  /** `cluster` and `allowLockout` as given: `check` returns them unchanged. */
+  /** `cluster` as given: `check` returns it unchanged. */
   readonly common: Props;
   /** The derived outputs that were given (see {@link InputSpec.derived}). */
   readonly derived: Props;
@@ -54,13 +52,11 @@ export function splitInputs(news: Props, spec: InputSpec): SplitInputs {
   const common: Props = {};
   const derived: Props = {};
   const issues: Issue[] = [];
-  const known = [...spec.fields, ...(spec.scope === true ? ["scope"] : []), "cluster", "adopt", ...COMMON_FLAGS];
+  const known = [...spec.fields, ...(spec.scope === true ? ["scope"] : []), "cluster", "adopt", "allowLockout"];
   for (const [key, value] of Object.entries(news)) {
     if (value === undefined) continue;
     if ((COMMON_INPUTS as readonly string[]).includes(key)) {
       if (key !== "__provider") common[key] = value;
-      const problem = commonProblem(key, value);
-      if (problem) issues.push({ path: joinPath("", key), reason: problem });
     } else if (key === "scope") {
       if (spec.scope !== true) issues.push({ path: joinPath("", key), reason: spec.scope });
     } else if (spec.fields.includes(key)) fields[key] = value;
@@ -86,11 +82,4 @@ export function derivedIssue(spec: InputSpec, key: string, given: unknown, deriv
     path: key,
     reason: `is an output of ${spec.resource} (here ${show(derived)}), not an input; remove it`,
   };
-}
-
-function commonProblem(key: string, value: unknown): string | undefined {
-  if (containsUnknown(value)) return undefined;
-  if ((COMMON_FLAGS as readonly string[]).includes(key) && typeof value !== "boolean")
-    return `${show(value)} is ${kindOf(value)}, not true or false`;
-  return undefined;
 }

@@ -5,6 +5,7 @@ import { ApplyFailedError, FirewallError, hasCode, PartialApplyError, TakeoverRe
 import type { Issue } from "../model/common";
 import { withoutNulls } from "../model/input";
 import type { ClientPool } from "./context";
+import { type GuardRequest, type LockoutGuard, lockoutInputs } from "./guard";
 import { WriteJournal } from "./journal";
 import { adoptionPlan, type CreateIntent, decideCreate, type Existing, ownershipInputs } from "./ownership";
 import { ReferenceLists } from "./preflight";
@@ -120,11 +121,15 @@ function isNew(olds: Props): boolean {
 }
 
 /**
- * `adopt` and `__owner` as given, for the outputs: kept there so that `read` (which gets only the
- * outputs) returns them among the inputs, and a refresh does not show them as changed.
+ * `adopt`, `allowLockout` and `__owner` as given, for the outputs: kept there so that `read` (which
+ * gets only the outputs) returns them among the inputs, and a refresh does not show them as changed.
  */
 function kept(props: Props): Props {
-  return { adopt: props["adopt"] ?? undefined, __owner: props["__owner"] ?? undefined };
+  return {
+    adopt: props["adopt"] ?? undefined,
+    allowLockout: props["allowLockout"] ?? undefined,
+    __owner: props["__owner"] ?? undefined,
+  };
 }
 
 function writesText(n: number): string {
@@ -144,6 +149,11 @@ function messageOf(e: unknown): string {
  * (see {@link decideCreate}); `check` makes no API call otherwise. `create` decides again before
  * its first write and refuses with `FW_TAKEOVER_REFUSED`, writing nothing.
  *
+ * Lockout guard (see `guard.ts`): `check` of a new or changed resource whose inputs are all known
+ * simulates its planned result on the live configuration and fails, as the write would, when it
+ * would lock the operators out; `create`, `update` and `delete` check again before their first
+ * write and refuse with `FW_LOCKOUT_REFUSED`, writing nothing. `allowLockout: true` skips both.
+ *
  * Failures: a failure after a write re-reads the object and throws a {@link PartialApplyError}
  * with the true state and a message saying what was already changed, so Pulumi records what is
  * really applied and the next `up` finishes the job; a failure before any write is passed on as
@@ -154,15 +164,18 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   readonly #impl: KindImpl;
   readonly #clients: ClientPool;
   readonly #notify: Notify;
+  readonly #lockout: LockoutGuard;
 
   /**
    * @param kind - the resource class name for messages (`FirewallRules`)
+   * @param lockout - the lockout guard of this provider
    * @param notify - receives progress lines for the user @default {@link stderrNotify}
    */
-  constructor(kind: string, impl: KindImpl, clients: ClientPool, notify: Notify = stderrNotify) {
+  constructor(kind: string, impl: KindImpl, clients: ClientPool, lockout: LockoutGuard, notify: Notify = stderrNotify) {
     this.#kind = kind;
     this.#impl = impl;
     this.#clients = clients;
+    this.#lockout = lockout;
     this.#notify = notify;
   }
 
@@ -179,19 +192,39 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
    */
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const own = ownershipInputs(withoutNulls(news), containsUnknown);
-    const { inputs, issues, warnings = [] } = this.#impl.check(own.props);
-    const cluster = own.props["cluster"];
+    const lock = lockoutInputs(own.props, containsUnknown);
+    const { inputs, issues, warnings = [] } = this.#impl.check(lock.props);
+    const cluster = lock.props["cluster"];
     const clusterIssue = containsUnknown(cluster) ? undefined : this.#clients.checkCluster(cluster);
-    const all = [...own.issues, ...issues, ...(clusterIssue ? [clusterIssue] : [])];
+    const all = [...own.issues, ...lock.issues, ...issues, ...(clusterIssue ? [clusterIssue] : [])];
     if (all.length > 0) return { inputs: news, failures: all.map((i) => ({ property: i.path, reason: i.reason })) };
     if (warnings.length > 0) {
       const where = this.#describe(inputs);
       for (const w of warnings) this.#notify(`warning: ${where}${w.path}: ${w.reason}`);
     }
-    const checked = withoutUndefined({ ...inputs, adopt: own.adopt, __owner: own.owner });
-    if (isNew(olds) && !containsUnknown(checked)) {
-      const refusal = await this.#previewCreate(withoutUndefined(inputs), own.adopt === true, own.owner);
+    const checked = withoutUndefined({
+      ...inputs,
+      adopt: own.adopt,
+      allowLockout: lock.allowLockout,
+      __owner: own.owner,
+    });
+    if (containsUnknown(checked)) return { inputs: checked };
+    const props = withoutUndefined(inputs);
+    if (isNew(olds)) {
+      const refusal = await this.#previewCreate(props, own.adopt === true, own.owner);
       if (refusal) return { inputs: news, failures: [{ property: "adopt", reason: refusal }] };
+    }
+    if (isNew(olds) || changedProperties([...this.#impl.compared, "cluster"], olds, checked).length > 0) {
+      const refusal = await this.#lockout.preview(
+        this.#request(isNew(olds) ? (own.adopt === true ? "adopt" : "create") : "update", props, {
+          news: props,
+          ...(isNew(olds)
+            ? {}
+            : { olds: lockoutInputs(ownershipInputs(olds, containsUnknown).props, containsUnknown).props }),
+          allowLockout: lock.allowLockout === true,
+        }),
+      );
+      if (refusal) return { inputs: news, failures: [refusal] };
     }
     return { inputs: checked };
   }
@@ -217,7 +250,9 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const { props, adopt, owner } = ownershipInputs(inputs, containsUnknown);
+    const own = ownershipInputs(inputs, containsUnknown);
+    const { adopt, owner } = own;
+    const { props, allowLockout } = lockoutInputs(own.props, containsUnknown);
     const id = this.#impl.idOf(props);
     const ctx = this.#context(props);
     const verb = adopt === true ? "adopt" : "create";
@@ -225,6 +260,7 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
       const existing = await this.#impl.survey(ctx, props);
       const decision = decideCreate(this.#kind, existing, adopt === true, owner);
       if (!decision.ok) throw new TakeoverRefusedError(`create ${this.#kind} ${id}: ${decision.reason}`);
+      await this.#lockout.beforeWrite(this.#request(verb, props, { news: props, allowLockout: allowLockout === true }));
       const created = await this.#impl.create(ctx, props, decision.intent);
       // The plan itself was reported by this create's `check`, which the engine always calls first.
       if (decision.intent.mode === "adopt" && existing)
@@ -243,17 +279,26 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   }
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const { props } = ownershipInputs(news, containsUnknown);
+    const { props, allowLockout } = lockoutInputs(ownershipInputs(news, containsUnknown).props, containsUnknown);
+    const previous = lockoutInputs(ownershipInputs(olds, containsUnknown).props, containsUnknown).props;
     const ctx = this.#context(props);
-    const outs = await this.#guard("update", ctx, id, props, () =>
-      this.#impl.update(ctx, id, ownershipInputs(olds, containsUnknown).props, props),
-    );
+    const outs = await this.#guard("update", ctx, id, props, async () => {
+      await this.#lockout.beforeWrite(
+        this.#request("update", props, { news: props, olds: previous, allowLockout: allowLockout === true }),
+      );
+      return this.#impl.update(ctx, id, previous, props);
+    });
     return { outs: withoutUndefined({ ...outs, cluster: props["cluster"], ...kept(news) }) };
   }
 
   async delete(id: string, props: Props): Promise<void> {
     const ctx = this.#context(props);
     try {
+      const { props: olds, allowLockout } = lockoutInputs(
+        ownershipInputs(props, containsUnknown).props,
+        containsUnknown,
+      );
+      await this.#lockout.beforeWrite(this.#request("delete", olds, { olds, allowLockout: allowLockout === true }));
       await this.#impl.delete(ctx, id, props);
     } catch (e) {
       if (!ctx.journal.touched) throw e;
@@ -264,6 +309,19 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
         },
       );
     }
+  }
+
+  /** What the lockout guard gets about a write of this resource (`props` are the ones it is about). */
+  #request(verb: string, props: Props, what: { news?: Props; olds?: Props; allowLockout: boolean }): GuardRequest {
+    const cluster = props["cluster"];
+    return {
+      kind: this.#kind,
+      id: this.#impl.idOf(props),
+      verb,
+      cluster: typeof cluster === "string" ? cluster : undefined,
+      api: () => this.#context(props).api,
+      ...what,
+    };
   }
 
   #context(props: Props): KindContext {

@@ -8,6 +8,8 @@ import type { ResourceKind } from "../../sdk/shim";
 import { aliasKind } from "./alias";
 import { ClientPool } from "./context";
 import { type KindImpl, type Notify, ResourceProviderImpl, stderrNotify } from "./framework";
+import { LockoutGuard } from "./guard";
+import { GuardSession } from "./guard-session";
 import { ipSetKind } from "./ipset";
 import { optionsKind } from "./options";
 import { watchParent } from "./parent-watchdog";
@@ -33,7 +35,21 @@ export interface ProviderOptions {
    * @default - the process's stderr, which Pulumi shows as info messages
    */
   readonly notify?: Notify;
+  /**
+   * What the lockout guard shares between the providers of all kinds: planned results seen by
+   * `check`, and the live lists it read.
+   *
+   * @default - the one session of this process ({@link processSession})
+   */
+  readonly session?: GuardSession;
 }
+
+/**
+ * The lockout guard's session of this process. The Pulumi engine runs every dynamic resource of a
+ * run in one provider process and calls `createProvider` once per kind, with no other way for the
+ * kinds to share what `check` saw: so this one object is process-wide state on purpose.
+ */
+const processSession = new GuardSession();
 
 /**
  * A fresh provider for one resource kind, with its own API clients (configured from stack config
@@ -48,7 +64,11 @@ export function createProvider(
   const make = KINDS[kind];
   if (!make) throw new Error(`unknown resource kind '${String(kind)}'`);
   watchParent();
-  return new ResourceProviderImpl(kind, make(), new ClientPool(env), options.notify ?? stderrNotify);
+  const session = options.session ?? processSession;
+  const notify = options.notify ?? stderrNotify;
+  const clients = new ClientPool(env, (cluster, call) => session.observe(cluster, call));
+  const guard = new LockoutGuard(session, (cluster) => clients.managementSources(cluster), notify);
+  return new ResourceProviderImpl(kind, make(), clients, guard, notify);
 }
 
 export type { ResourceKind };

@@ -17,6 +17,7 @@ import { MAX_REPLANS } from "./apply-rules";
 import { type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { WriteJournal } from "./journal";
+import { confirmEnable, durableOptions, enablesFirewall, TENTATIVE_NOTE, tentativeEnable } from "./safe-enable";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
 /** Props that are not options: the scope, the cluster selector and outputs. */
@@ -26,16 +27,17 @@ function optionFields(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([k, v]) => !NOT_OPTIONS.has(k) && v !== undefined));
 }
 
-/** Reads a scope's options in canonical wire form, with their digest. */
+/** Reads a scope's options in canonical wire form (an unconfirmed `enable` timestamp as 0), with their digest. */
 async function readOptions(api: FirewallApi, kind: OptionsScopeKind, scope: Scope) {
   const { options, digest } = await api.getOptions(scope);
-  return { options: canonicalOptions(kind, options), digest };
+  return { options: durableOptions(kind, canonicalOptions(kind, options)), digest };
 }
 
 /**
  * Makes a scope's options equal `desired` (canonical wire form) with at most one PUT carrying only
  * the changed values and `delete` for the rest, guarded by the options digest; on a concurrent edit
- * the options are re-read and re-planned.
+ * the options are re-read and re-planned. Turning the cluster firewall on takes Proxmox's two-step
+ * safe enable (`safe-enable.ts`): one more write, after a new connection has reached the API.
  */
 export async function applyOptions(
   api: FirewallApi,
@@ -48,15 +50,18 @@ export async function applyOptions(
     const current = await readOptions(api, kind, scope);
     const [op] = planOptions(current.options, desired);
     if (!op) return current;
-    if (attempt === 1) journal.expect(1);
+    const twoStep = kind === "cluster" && enablesFirewall(current.options, op);
+    const sent = twoStep ? tentativeEnable(op) : op;
+    if (attempt === 1) journal.expect(twoStep ? 2 : 1);
     try {
-      await journal.write(`set ${optionChanges(op).join(", ")}`, () =>
-        api.setOptions(scope, op.set, { delete: [...op.delete], digest: current.digest }),
+      await journal.write(`set ${optionChanges(sent).join(", ")}${twoStep ? TENTATIVE_NOTE : ""}`, () =>
+        api.setOptions(scope, sent.set, { delete: [...sent.delete], digest: current.digest }),
       );
     } catch (e) {
       if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) continue;
       throw e;
     }
+    if (twoStep) await confirmEnable(api, journal);
     return readOptions(api, kind, scope);
   }
 }

@@ -92,9 +92,10 @@ function recording(host: ProviderHost, transcript: string[]): ProviderHost {
  * Registers `beforeAll`/`afterAll` hooks running one emulator (plain HTTP, port 0) and one
  * configured dynamic-provider host for the calling test file, and an `afterEach` hook that clears
  * faults, restores the data dir and resets the call counters; credentials reach the host only
- * through `configure` (stack config), never through its environment.
+ * through `configure` (stack config), never through its environment. `config` adds stack config
+ * (e.g. `proxmox:managementSources`).
  */
-export function useE2e(options: EmulatorOptions = {}): E2eFixture {
+export function useE2e(options: EmulatorOptions = {}, config: Readonly<Record<string, unknown>> = {}): E2eFixture {
   let env: E2eEnv | undefined;
   const providers = new Map<ResourceKind, string>();
   beforeAll(async () => {
@@ -118,7 +119,7 @@ export function useE2e(options: EmulatorOptions = {}): E2eFixture {
         }),
         transcript,
       );
-      await host.configure({ "proxmox:endpoint": emu.endpoint, "proxmox:apiToken": secret(apiToken) });
+      await host.configure({ ...config, "proxmox:endpoint": emu.endpoint, "proxmox:apiToken": secret(apiToken) });
     } catch (e) {
       await host?.close();
       await emu.stop();

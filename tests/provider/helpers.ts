@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type EmulatorHandle, tokenHeader } from "../../emulator/index";
+import { GuardSession } from "../../provider/resources/guard-session";
 import { createProvider, type ResourceKind } from "../../provider/resources/index";
 
 /** The environment a provider uses to reach `emu` (the emulator's first token, plain HTTP). */
@@ -11,20 +12,37 @@ export function emulatorEnv(emu: EmulatorHandle): Record<string, string> {
   };
 }
 
+/** Options of {@link providerFor}. */
+export interface ProviderForOptions {
+  /** Stack config the provider is configured with (`proxmox:managementSources`, ...). @default none */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** The lockout guard's session, to share between providers of one simulated run. @default a new one */
+  readonly session?: GuardSession;
+}
+
 /**
  * A configured provider of `kind` talking to `emu`; its messages to the user (what it would write
- * to stderr) are appended to `messages`.
+ * to stderr) are appended to `messages`. Each provider has its own lockout-guard session unless
+ * one is given, so tests do not share what a provider process would keep for its run.
  */
 export async function providerFor(
   kind: ResourceKind,
   emu: EmulatorHandle,
   messages: string[] = [],
+  options: ProviderForOptions = {},
 ): Promise<Required<pulumi.dynamic.ResourceProvider>> {
   const provider = createProvider(kind, emulatorEnv(emu), {
     notify: (line) => messages.push(line),
+    session: options.session ?? new GuardSession(),
   }) as Required<pulumi.dynamic.ResourceProvider>;
-  await provider.configure({ config: { get: () => undefined, require: () => "" } as never });
+  const config = options.config ?? {};
+  await provider.configure({ config: { get: (key: string) => config[key], require: () => "" } as never });
   return provider;
+}
+
+/** The provider's messages without the lockout guard's one-time notes (`lockout guard: ...`). */
+export function withoutGuardNotes(messages: readonly string[]): string[] {
+  return messages.filter((line) => !line.startsWith("lockout guard: "));
 }
 
 /** The number of writes (non-GET requests) the emulator served since the last reset. */

@@ -17,7 +17,7 @@ const emu = useEmulator({
 });
 
 describe("options providers", () => {
-  it("sets cluster options in one write and clears removed fields", async () => {
+  it("enables cluster options in two writes around a new-connection check, and clears removed fields in one", async () => {
     const p = await providerFor("ClusterFirewallOptions", emu.handle());
     const checked = await p.check(
       {},
@@ -26,7 +26,9 @@ describe("options providers", () => {
     expect(checked.failures).toBeUndefined();
     emu.handle().calls.reset();
     const created = await p.create(checked.inputs);
-    expect(writes(emu.handle())).toBe(1);
+    // safe enable: enable=<timestamp> with the other options, GET /version over a new connection, enable=1
+    expect(writes(emu.handle())).toBe(2);
+    expect(emu.handle().calls.get("GET /version")).toBe(1);
     expect(created.outs).toMatchObject({
       enable: true,
       policyIn: "DROP",
@@ -34,7 +36,9 @@ describe("options providers", () => {
     });
     expect((await p.diff("cluster", created.outs, checked.inputs)).changes).toBe(false);
     const less = await p.check(checked.inputs, { enable: true });
+    emu.handle().calls.reset();
     const updated = await p.update("cluster", created.outs, less.inputs);
+    expect(writes(emu.handle())).toBe(1);
     expect(updated.outs.policyIn).toBeUndefined();
     expect(await emu.handle().readFile("firewall/cluster.fw")).toBe("[OPTIONS]\n\nenable: 1\n\n");
     await p.delete("cluster", updated.outs);
