@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { adopt, dynamicArgs } from "./shim";
+import { dynamicArgs, getArgs } from "./shim";
 
 /**
  * Arguments of {@link Alias}: a name for an address or network, usable in rule `source`/`dest`.
@@ -54,7 +54,7 @@ export class Alias extends pulumi.dynamic.Resource {
   declare readonly cidr: pulumi.Output<string>;
   /** Adopt an existing alias (`id` is `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Alias {
-    return new Alias(name, adopt(), { ...opts, id });
+    return new Alias(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("Alias", name, { ...args, ref: undefined }, opts));

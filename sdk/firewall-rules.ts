@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RuleArgs } from "./rule";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { adopt, dynamicArgs } from "./shim";
+import { dynamicArgs, getArgs } from "./shim";
 
 /**
  * Arguments of {@link FirewallRules}: the complete, ordered rule list of one scope.
@@ -45,7 +45,7 @@ export class FirewallRules extends pulumi.dynamic.Resource {
   declare readonly digest: pulumi.Output<string>;
   /** Adopt a scope's existing rule list (`id` is the scope ID, e.g. `qemu/pve1/100`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): FirewallRules {
-    return new FirewallRules(name, adopt(), { ...opts, id });
+    return new FirewallRules(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: FirewallRulesArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("FirewallRules", name, { rules: [], ...args, digest: undefined }, opts));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { adopt, dynamicArgs } from "./shim";
+import { dynamicArgs, getArgs } from "./shim";
 
 /** One member of an {@link IpSet}. */
 export interface IpSetEntryArgs {
@@ -86,7 +86,7 @@ export class IpSet extends pulumi.dynamic.Resource {
   declare readonly digest: pulumi.Output<string>;
   /** Adopt an existing IPSet (`id` is `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): IpSet {
-    return new IpSet(name, adopt(), { ...opts, id });
+    return new IpSet(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: IpSetArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("IpSet", name, { entries: [], ...args, ref: undefined, digest: undefined }, opts));

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LogLevel } from "./rule";
 import type { CommonArgs } from "./scope";
-import { adopt, dynamicArgs } from "./shim";
+import { dynamicArgs, getArgs } from "./shim";
 
 /** Protocols Proxmox can load a conntrack helper for (node option `nf_conntrack_helpers`). */
 export type ConntrackHelper = "amanda" | "ftp" | "irc" | "netbios-ns" | "pptp" | "sane" | "sip" | "snmp" | "tftp";
@@ -82,7 +82,7 @@ export class ClusterFirewallOptions extends pulumi.dynamic.Resource implements O
   declare readonly digest: pulumi.Output<string>;
   /** Adopt the existing cluster options (`id` is `cluster`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ClusterFirewallOptions {
-    return new ClusterFirewallOptions(name, {}, { ...opts, id });
+    return new ClusterFirewallOptions(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: ClusterFirewallOptionsArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("ClusterFirewallOptions", name, { ...args, digest: undefined }, opts));
@@ -161,7 +161,7 @@ export class NodeFirewallOptions extends pulumi.dynamic.Resource implements Opti
   declare readonly digest: pulumi.Output<string>;
   /** Adopt a node's existing options (`id` is `node/<node>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): NodeFirewallOptions {
-    return new NodeFirewallOptions(name, adopt(), { ...opts, id });
+    return new NodeFirewallOptions(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: NodeFirewallOptionsArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("NodeFirewallOptions", name, { ...args, digest: undefined }, opts));
@@ -221,7 +221,7 @@ export class GuestFirewallOptions extends pulumi.dynamic.Resource implements Opt
   declare readonly enforcementReasons: pulumi.Output<string[]>;
   /** Adopt a guest's existing options (`id` is `qemu/<node>/<vmid>` or `lxc/<node>/<vmid>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): GuestFirewallOptions {
-    return new GuestFirewallOptions(name, adopt(), { ...opts, id });
+    return new GuestFirewallOptions(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: GuestFirewallOptionsArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -252,7 +252,7 @@ export class VnetFirewallOptions extends pulumi.dynamic.Resource implements Opti
   declare readonly digest: pulumi.Output<string>;
   /** Adopt a VNet's existing options (`id` is `vnet/<vnet>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): VnetFirewallOptions {
-    return new VnetFirewallOptions(name, adopt(), { ...opts, id });
+    return new VnetFirewallOptions(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: VnetFirewallOptionsArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("VnetFirewallOptions", name, { ...args, digest: undefined }, opts));

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RuleArgs } from "./rule";
 import type { CommonArgs } from "./scope";
-import { adopt, dynamicArgs } from "./shim";
+import { dynamicArgs, getArgs } from "./shim";
 
 /**
  * Arguments of {@link SecurityGroup}: a named, reusable rule list (datacenter level), inserted into
@@ -49,7 +49,7 @@ export class SecurityGroup extends pulumi.dynamic.Resource {
   declare readonly digest: pulumi.Output<string>;
   /** Adopt an existing group (`id` is `cluster/group/<name>`). */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): SecurityGroup {
-    return new SecurityGroup(name, adopt(), { ...opts, id });
+    return new SecurityGroup(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: SecurityGroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicArgs("SecurityGroup", name, { rules: [], ...args, digest: undefined }, opts));

@@ -87,9 +87,17 @@ export function dynamicArgs(
 }
 
 /**
- * Placeholder args for `static get(name, id)`: when `opts.id` is set, Pulumi reads the object by
- * its ID and the args are not used, so none are needed.
+ * The property that marks the props of a `static get(name, id)`: the provider's read then fails
+ * when the object does not exist, instead of answering "nothing here" (which a refresh of a deleted
+ * object needs, but which the engine's read step would record as a resource without properties).
  */
-export function adopt<T>(): T {
-  return {} as T;
+export const GET_MARKER = "__get";
+
+/**
+ * Args for `static get(name, id)`: with `opts.id` set, Pulumi does not create anything but sends
+ * these props to the provider's read (its read step passes the program's props as inputs and
+ * state), so they carry only {@link GET_MARKER}.
+ */
+export function getArgs<T>(): T {
+  return { [GET_MARKER]: true } as T;
 }

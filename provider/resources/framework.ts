@@ -1,7 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { GET_MARKER } from "../../sdk/shim";
 import type { FirewallApi } from "../client/firewall";
-import { ApplyFailedError, FirewallError, hasCode, PartialApplyError, TakeoverRefusedError } from "../errors";
+import {
+  ApplyFailedError,
+  FirewallError,
+  hasCode,
+  InputError,
+  PartialApplyError,
+  TakeoverRefusedError,
+} from "../errors";
 import type { Issue } from "../model/common";
 import { withoutNulls } from "../model/input";
 import type { ClientPool } from "./context";
@@ -9,6 +17,18 @@ import { type GuardRequest, type LockoutGuard, lockoutInputs } from "./guard";
 import { WriteJournal } from "./journal";
 import { adoptionPlan, type CreateIntent, decideCreate, type Existing, ownershipInputs } from "./ownership";
 import { ReferenceLists } from "./preflight";
+
+/** What an ID of each resource class looks like, for messages. */
+const ID_EXAMPLES: Readonly<Record<string, string>> = {
+  ClusterFirewallOptions: '"cluster"',
+  NodeFirewallOptions: '"node/pve1"',
+  GuestFirewallOptions: '"qemu/pve1/100" or "lxc/pve1/101"',
+  VnetFirewallOptions: '"vnet/v1"',
+  FirewallRules: '"cluster", "node/pve1", "qemu/pve1/100" or "vnet/v1"',
+  SecurityGroup: '"cluster/group/webserver"',
+  Alias: '"cluster/alias/office" or "qemu/pve1/100/alias/office"',
+  IpSet: '"cluster/ipset/management" or "qemu/pve1/100/ipset/allowed"',
+};
 
 /** What a kind implementation gets for one provider operation. */
 export interface KindContext {
@@ -270,9 +290,20 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
     return { id, outs: withoutUndefined({ ...outs, cluster: props["cluster"], ...kept(inputs) }) };
   }
 
+  /**
+   * Reads the object. A missing object is "nothing here" (`{}`: a refresh then drops it from the
+   * stack), except for a `get(name, id)` (its props carry the SDK's `__get` marker): the engine's
+   * read step would record an answer without properties as a resource with none, so it fails with
+   * a message naming the ID instead.
+   */
   async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
     const cluster = props?.["cluster"];
     const found = await this.#impl.read(this.#context(props ?? {}), id, props);
+    if (!found && props?.[GET_MARKER] === true)
+      throw new InputError(
+        "id",
+        `${this.#kind}.get: no ${this.#kind} with ID ${JSON.stringify(id)} exists (IDs look like ${ID_EXAMPLES[this.#kind] ?? "cluster"}); check the ID`,
+      );
     if (!found) return {};
     const withCluster = (p: Props) => withoutUndefined({ ...p, cluster, ...kept(props ?? {}) });
     return { id, props: withCluster(found.props), inputs: withCluster(found.inputs) };

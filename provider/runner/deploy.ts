@@ -326,11 +326,9 @@ export class Deployment {
     let id = read.id;
     let outputs: Props = {};
     if (id !== unknownValue) {
+      // As the engine: a Read answer with outputs is recorded (the dynamic-provider host always
+      // returns `__provider`, so "nothing found" must come from the provider as an error).
       const res = await this.ctx.host.read(id, read.urn, read.properties, read.properties);
-      // The dynamic-provider host answers a read that found nothing with no ID and only `__provider`.
-      if (!res.id && Object.keys(res.props).every((k) => k === providerKey)) {
-        throw new Error(`resource '${id}' does not exist`);
-      }
       outputs = markSecret(res.props, read.additionalSecretOutputs);
       id = res.id || id;
     }

@@ -91,7 +91,7 @@ describe("Resource.get through the runner", () => {
     const r = await stack.run("preview", [{ kind: "Alias", name: "gone", get: "cluster/alias/gone" }]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      "error: pulumi-nodejs:dynamic/proxmox-firewall:Alias gone: resource 'cluster/alias/gone' does not exist",
+      'error: pulumi-nodejs:dynamic/proxmox-firewall:Alias gone: read: id: Alias.get: no Alias with ID "cluster/alias/gone" exists',
     );
   });
 });
