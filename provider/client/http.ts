@@ -33,6 +33,15 @@ export interface RequestOptions<T> {
   readonly schema?: z.ZodType<T>;
   /** Config file the call writes (`fileKey(scope)`); writes with the same key run one at a time, FIFO. */
   readonly lockKey?: string;
+  /**
+   * The write carries no digest and commutes with the other pipelined writes of its file (an IPSet
+   * entry add, or a remove sent without a digest): up to `ipsetWriteConcurrency` of them run at once.
+   * They still wait for every earlier write of the file that is not pipelined, and those that come
+   * after them wait for them, so writes carrying a digest keep their per-file FIFO order.
+   *
+   * @default false
+   */
+  readonly pipelined?: boolean;
 }
 
 /** Injectable collaborators, for tests and embedding. */
@@ -109,7 +118,7 @@ export class PveHttpClient {
   readonly #ownsDispatcher: boolean;
   readonly #auth: Authenticator;
   readonly #slots: Semaphore;
-  readonly #files = new KeyedMutex();
+  readonly #files: KeyedMutex;
   readonly #retryEnv: RetryEnv;
   readonly #onCall: CallObserver | undefined;
 
@@ -121,6 +130,7 @@ export class PveHttpClient {
     this.#ownsDispatcher = deps.dispatcher === undefined;
     this.#dispatcher = deps.dispatcher ?? createAgent(config.tls, config.maxConcurrency);
     this.#slots = new Semaphore(config.maxConcurrency);
+    this.#files = new KeyedMutex(config.ipsetWriteConcurrency);
     this.#retryEnv = deps.retryEnv ?? systemRetryEnv;
     this.#onCall = deps.onCall;
     const login: LoginFn = (username, password) => this.#login(username, password);
@@ -144,7 +154,10 @@ export class PveHttpClient {
     opts: RequestOptions<T> = {},
   ): Promise<T> {
     const write = method !== "GET";
-    const release = write && opts.lockKey !== undefined ? await this.#files.acquire(opts.lockKey) : undefined;
+    const release =
+      write && opts.lockKey !== undefined
+        ? await this.#files.acquire(opts.lockKey, opts.pipelined ? "shared" : "exclusive")
+        : undefined;
     try {
       return await withRetry((attempt) => this.#attempt(method, path, params, opts, attempt), {
         policy: this.#config.retry,
@@ -154,6 +167,11 @@ export class PveHttpClient {
     } finally {
       release?.();
     }
+  }
+
+  /** How many `pipelined` writes of one config file may be in flight at once (`ipsetWriteConcurrency`). */
+  get pipelinedWrites(): number {
+    return this.#config.ipsetWriteConcurrency;
   }
 
   /** Closes the agent's connections; later calls fail. */

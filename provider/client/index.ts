@@ -8,6 +8,7 @@ export {
   type ClientConfig,
   type ClientConfigInput,
   clientConfigInputSchema,
+  DEFAULT_IPSET_WRITE_CONCURRENCY,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_TICKET_RENEW_AFTER_MS,
   DEFAULT_TIMEOUT_MS,
@@ -45,5 +46,5 @@ export {
 } from "./retry";
 export { RulesApi, type UpdateRuleOptions } from "./rules";
 export { assertScopeKind, firewallPath, rulesPath } from "./scope";
-export { KeyedMutex, type Release, Semaphore } from "./serialize";
+export { KeyedMutex, type LockMode, type Release, Semaphore } from "./serialize";
 export { createAgent, type RawResponse, TransportError } from "./transport";

@@ -22,10 +22,21 @@ const clusterSettingsSchema = z
     caCert: z.string().optional(),
     fingerprint: z.string().optional(),
     maxConcurrency: intish.optional(),
+    ipsetWriteConcurrency: intish.optional(),
   })
   .strict();
 
-const KEYS = ["endpoint", "apiToken", "username", "password", "insecure", "caCert", "fingerprint", "maxConcurrency"];
+const KEYS = [
+  "endpoint",
+  "apiToken",
+  "username",
+  "password",
+  "insecure",
+  "caCert",
+  "fingerprint",
+  "maxConcurrency",
+  "ipsetWriteConcurrency",
+];
 
 function parseJson(key: string, value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -52,7 +63,7 @@ function settings(key: string, raw: unknown): ClientConfigInput {
  *
  * Settings come from stack config (`proxmox:endpoint`, `proxmox:apiToken` (secret), `proxmox:username`,
  * `proxmox:password` (secret), `proxmox:insecure`, `proxmox:caCert`, `proxmox:fingerprint`,
- * `proxmox:maxConcurrency`, and `proxmox:clusters`, a map of cluster name to the same settings), and
+ * `proxmox:maxConcurrency`, `proxmox:ipsetWriteConcurrency`, and `proxmox:clusters`, a map of cluster name to the same settings), and
  * from the environment (`PROXMOX_VE_*`, `PM_*`) for the default cluster. They live only in this
  * process's memory: never in inputs, outputs, state or the serialized provider.
  */
