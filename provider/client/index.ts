@@ -22,7 +22,14 @@ export {
 export { encodeParams, type ParamValue, pathSegment, type RequestParams } from "./encode";
 export { FirewallApi } from "./firewall";
 export { GroupApi } from "./group";
-export { classifyError, type HttpClientDeps, type HttpMethod, PveHttpClient, type RequestOptions } from "./http";
+export {
+  classifyError,
+  type HttpClientDeps,
+  type HttpMethod,
+  mayHaveApplied,
+  PveHttpClient,
+  type RequestOptions,
+} from "./http";
 export {
   type GuestConfig,
   InventoryApi,
@@ -42,6 +49,8 @@ export {
   type RetryOptions,
   type RetryPolicy,
   systemRetryEnv,
+  type TransportFacts,
+  transportFacts,
   withRetry,
 } from "./retry";
 export { RulesApi, type UpdateRuleOptions } from "./rules";
