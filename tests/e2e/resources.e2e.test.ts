@@ -128,12 +128,13 @@ describe("partial failure through the host", () => {
     const created = await host.create(urn, base.inputs);
     const wanted = await host.check(urn, base.inputs, await withProvider(fx, "FirewallRules", { rules: [a, drop, b] }));
 
-    // inserting in the middle is: create disabled (POST), move (PUT), enable (PUT); the first PUT fails
+    // inserting in the middle is: create disabled (POST), move (PUT), enable (PUT); every PUT fails
     emu.faults.add({ kind: "error500", method: "PUT", path: "/cluster/firewall/rules/{pos}", message: "disk full" });
     emu.calls.reset();
     const err = await host.update(created.id, urn, created.props, wanted.inputs).catch((e: unknown) => e);
     expect(emu.calls.get("POST /cluster/firewall/rules")).toBe(1);
-    expect(emu.calls.get("PUT /cluster/firewall/rules/{pos}")).toBe(1);
+    // a 500 may or may not have been applied: each is settled by reading the list, 5 in a row at most
+    expect(emu.calls.get("PUT /cluster/firewall/rules/{pos}")).toBe(5);
     expect(err).toBeInstanceOf(ProviderCallError);
     const failure = err as ProviderCallError;
     expect(failure.id).toBe("cluster");
