@@ -165,6 +165,55 @@ describe("partial failure through the host", () => {
   });
 });
 
+describe("requests and in-run convergence through the host", () => {
+  it("edits a rule comment with 1 write and 1 read and returns what a read returns", async () => {
+    const { host, emu } = fx.env();
+    const urn = urnOf("FirewallRules", "counted");
+    const rules = Array.from({ length: 20 }, (_, i) => ({
+      action: "ACCEPT",
+      proto: "tcp",
+      dport: 1000 + i,
+      comment: `r${i}`,
+    }));
+    const base = await host.check(urn, {}, await withProvider(fx, "FirewallRules", { rules }));
+    const created = await host.create(urn, base.inputs);
+    const edited = rules.map((r, i) => (i === 7 ? { ...r, comment: "seven" } : r));
+    const wanted = await host.check(urn, base.inputs, await withProvider(fx, "FirewallRules", { rules: edited }));
+    emu.calls.reset();
+    const updated = await host.update(created.id, urn, created.props, wanted.inputs);
+    expect(emu.calls.snapshot()).toEqual({ "GET /cluster/firewall/rules": 1, "PUT /cluster/firewall/rules/{pos}": 1 });
+    emu.calls.reset();
+    const read = await host.read(created.id, urn, updated.props, wanted.inputs);
+    expect(emu.calls.snapshot()).toEqual({ "GET /cluster/firewall/rules": 1 });
+    expect(read.props).toEqual(updated.props);
+    await host.delete(created.id, urn, updated.props);
+  });
+
+  it("creates and changes an IPSet under injected write faults, each in one call, exactly", async () => {
+    const { host, emu } = fx.env();
+    const urn = urnOf("IpSet", "faulty");
+    const cidr = (i: number) => `198.18.${i >> 8}.${i & 255}`;
+    const first = { name: "faulty", comment: "scanners", entries: Array.from({ length: 200 }, (_, i) => cidr(i)) };
+    const second = { ...first, entries: Array.from({ length: 200 }, (_, i) => cidr(i + 20)) };
+    emu.faults.reseed(13);
+    for (const method of ["POST", "PUT", "DELETE"])
+      for (const kind of ["error500", "dropBefore", "dropAfter", "lockTimeout"] as const)
+        emu.faults.add({ kind, method, probability: 0.03 });
+    const a = await host.check(urn, {}, await withProvider(fx, "IpSet", first));
+    const created = await host.create(urn, a.inputs);
+    const b = await host.check(urn, a.inputs, await withProvider(fx, "IpSet", second));
+    const updated = await host.update(created.id, urn, created.props, b.inputs);
+    const hits = emu.faults.list().reduce((n, f) => n + f.hits, 0);
+    emu.faults.clear();
+    expect(hits).toBeGreaterThan(0);
+    const lines = second.entries.map(String).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    expect(await emu.readFile("firewall/cluster.fw")).toBe(`[IPSET faulty] # scanners\n\n${lines.join("\n")}\n\n`);
+    const read = await host.read(created.id, urn, updated.props, b.inputs);
+    expect(read.props).toEqual(updated.props);
+    await host.delete(created.id, urn, updated.props);
+  });
+});
+
 describe("secret stack config", () => {
   it("keeps the api token out of every property, log line and error the host returned", async () => {
     const { host, emu, apiToken, logs, transcript } = fx.env();
