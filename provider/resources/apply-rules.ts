@@ -1,5 +1,6 @@
 import type { FirewallApi } from "../client/firewall";
 import { mayHaveApplied } from "../client/http";
+import { rulesPath } from "../client/scope";
 import { DigestMismatchError, hasCode } from "../errors";
 import { canonicalRule } from "../model/rule";
 import type { Scope } from "../model/scope";
@@ -245,7 +246,12 @@ function giveUp(e: DigestMismatchError, scope: Scope, attempts: number): DigestM
 /** The list changed between our writes and the read that should have proven them (no write failed). */
 function concurrentEdit(scope: Scope, attempts: number): DigestMismatchError {
   return new DigestMismatchError(
-    { method: "GET", path: "", status: 0, pveMessage: "the list read after the writes differs from their result" },
+    {
+      method: "GET",
+      path: rulesPath(scope),
+      status: 200,
+      pveMessage: "the list read after the writes differs from their result",
+    },
     {
       message: `update rules of ${scopeId(scope)}: digest mismatch (edited concurrently); re-read and re-planned ${attempts} times, giving up: run again once the other edit is done`,
     },

@@ -1,5 +1,7 @@
+import { pathSegment } from "../client/encode";
 import type { FirewallApi } from "../client/firewall";
 import { mayHaveApplied } from "../client/http";
+import { firewallPath } from "../client/scope";
 import { DigestMismatchError, hasCode } from "../errors";
 import { canonicalIpSetEntry } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
@@ -371,8 +373,8 @@ async function settle(ctx: RoundContext, batch: Batch): Promise<{ list: EntryLis
 function giveUp(scope: Scope, name: string, attempts: number, e?: DigestMismatchError): DigestMismatchError {
   const details = e ?? {
     method: "GET",
-    path: "",
-    status: 0,
+    path: `${firewallPath(scope)}/ipset/${pathSegment(name)}`,
+    status: 200,
     pveMessage: "the set read after the writes differs from their result",
   };
   return new DigestMismatchError(
