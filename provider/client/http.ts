@@ -9,6 +9,7 @@ import {
   DigestMismatchError,
   type FieldErrors,
   type FirewallError,
+  hasCode,
   LockTimeoutError,
   NetworkError,
   NotFoundError,
@@ -18,7 +19,7 @@ import { CallLog, type CallObserver, TICKET_PATH } from "./call-log";
 import type { ClientConfig } from "./config";
 import { encodeParams, type RequestParams } from "./encode";
 import { redact, Secret } from "./redact";
-import { type RetryEnv, systemRetryEnv, withRetry } from "./retry";
+import { type RetryEnv, systemRetryEnv, transportFacts, withRetry } from "./retry";
 import { KeyedMutex, Semaphore } from "./serialize";
 import { createAgent, type RawResponse, send, TransportError } from "./transport";
 
@@ -33,6 +34,15 @@ export interface RequestOptions<T> {
   readonly schema?: z.ZodType<T>;
   /** Config file the call writes (`fileKey(scope)`); writes with the same key run one at a time, FIFO. */
   readonly lockKey?: string;
+  /**
+   * The write carries no digest and commutes with the other pipelined writes of its file (an IPSet
+   * entry add, or a remove sent without a digest): up to `ipsetWriteConcurrency` of them run at once.
+   * They still wait for every earlier write of the file that is not pipelined, and those that come
+   * after them wait for them, so writes carrying a digest keep their per-file FIFO order.
+   *
+   * @default false
+   */
+  readonly pipelined?: boolean;
 }
 
 /** Injectable collaborators, for tests and embedding. */
@@ -64,6 +74,17 @@ const NOT_FOUND_MESSAGES = [
   /^Configuration file '[^']+' does not exist/,
 ];
 const LOCK_TIMEOUT_MESSAGES = [/got lock request timeout/, /can't lock file/];
+/**
+ * Plain-`die` 500s of Proxmox's firewall handlers that come before the file is saved (BEHAVIOR.md
+ * §4): the write was refused whole. Any other 5xx leaves its outcome unknown ({@link mayHaveApplied}).
+ */
+const REFUSAL_500_MESSAGES = [
+  /^IPSet '[^']*' is not empty/,
+  /^Security group '[^']*' is not empty/,
+  /^no such alias '/,
+  /^detected mixed ipv4\/ipv6 addresses/,
+  /^cfs-lock '[^']*' error: (no quorum!|pve cluster filesystem not online)/,
+];
 /** Proxmox's crash on `/rules/{pos}` when the scope's `.fw` file does not exist (OBSERVED.md §c). */
 const MISSING_FILE_CRASH = /^Can't use an undefined value as an ARRAY reference/;
 
@@ -89,6 +110,21 @@ export function classifyError(d: ApiErrorDetails, cause?: unknown): FirewallErro
   return new ApiError(d, options);
 }
 
+/**
+ * Whether a failed write may still have been applied, so that only a read can tell: no HTTP answer
+ * although the request had started on a connection (a drop after sending, a response timeout), or
+ * a 5xx that is none of Proxmox's classified refusals (not found, digest mismatch, lock timeout, or
+ * a known plain-`die` text from before the save, see `REFUSAL_500_MESSAGES`) nor 501. A 4xx, a
+ * classified refusal, or a request that never reached a socket was not applied.
+ */
+export function mayHaveApplied(e: unknown): boolean {
+  if (hasCode(e, "FW_NETWORK")) return transportFacts(e)?.requestSent !== false;
+  if (!hasCode(e, "FW_API")) return false;
+  const { status, pveMessage } = e as { status?: unknown; pveMessage?: unknown };
+  if (typeof status !== "number" || status < 500 || status === 501) return false;
+  return !REFUSAL_500_MESSAGES.some((re) => re.test(String(pveMessage ?? "")));
+}
+
 function firstLine(text: string): string {
   return text.split("\n")[0]!.trimEnd();
 }
@@ -109,7 +145,7 @@ export class PveHttpClient {
   readonly #ownsDispatcher: boolean;
   readonly #auth: Authenticator;
   readonly #slots: Semaphore;
-  readonly #files = new KeyedMutex();
+  readonly #files: KeyedMutex;
   readonly #retryEnv: RetryEnv;
   readonly #onCall: CallObserver | undefined;
   #localAddress: string | undefined;
@@ -126,6 +162,7 @@ export class PveHttpClient {
         this.#localAddress = socket.localAddress;
       });
     this.#slots = new Semaphore(config.maxConcurrency);
+    this.#files = new KeyedMutex(config.ipsetWriteConcurrency);
     this.#retryEnv = deps.retryEnv ?? systemRetryEnv;
     this.#onCall = deps.onCall;
     const login: LoginFn = (username, password) => this.#login(username, password);
@@ -149,7 +186,10 @@ export class PveHttpClient {
     opts: RequestOptions<T> = {},
   ): Promise<T> {
     const write = method !== "GET";
-    const release = write && opts.lockKey !== undefined ? await this.#files.acquire(opts.lockKey) : undefined;
+    const release =
+      write && opts.lockKey !== undefined
+        ? await this.#files.acquire(opts.lockKey, opts.pipelined ? "shared" : "exclusive")
+        : undefined;
     try {
       return await withRetry((attempt) => this.#attempt(method, path, params, opts, attempt), {
         policy: this.#config.retry,
@@ -192,6 +232,11 @@ export class PveHttpClient {
       release();
       await agent.destroy();
     }
+  }
+
+  /** How many `pipelined` writes of one config file may be in flight at once (`ipsetWriteConcurrency`). */
+  get pipelinedWrites(): number {
+    return this.#config.ipsetWriteConcurrency;
   }
 
   /** Closes the agent's connections; later calls fail. */

@@ -8,6 +8,7 @@ export {
   type ClientConfig,
   type ClientConfigInput,
   clientConfigInputSchema,
+  DEFAULT_IPSET_WRITE_CONCURRENCY,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_TICKET_RENEW_AFTER_MS,
   DEFAULT_TIMEOUT_MS,
@@ -21,7 +22,14 @@ export {
 export { encodeParams, type ParamValue, pathSegment, type RequestParams } from "./encode";
 export { FirewallApi } from "./firewall";
 export { GroupApi } from "./group";
-export { classifyError, type HttpClientDeps, type HttpMethod, PveHttpClient, type RequestOptions } from "./http";
+export {
+  classifyError,
+  type HttpClientDeps,
+  type HttpMethod,
+  mayHaveApplied,
+  PveHttpClient,
+  type RequestOptions,
+} from "./http";
 export {
   type ClusterStatusEntry,
   type GuestConfig,
@@ -43,9 +51,11 @@ export {
   type RetryOptions,
   type RetryPolicy,
   systemRetryEnv,
+  type TransportFacts,
+  transportFacts,
   withRetry,
 } from "./retry";
 export { RulesApi, type UpdateRuleOptions } from "./rules";
 export { assertScopeKind, firewallPath, rulesPath } from "./scope";
-export { KeyedMutex, type Release, Semaphore } from "./serialize";
+export { KeyedMutex, type LockMode, type Release, Semaphore } from "./serialize";
 export { createAgent, type RawResponse, TransportError } from "./transport";

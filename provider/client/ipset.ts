@@ -91,13 +91,17 @@ export class IpSetApi {
     return digest === undefined ? { entries } : { entries, digest };
   }
 
-  /** Adds one entry (Proxmox normalises the cidr; see BEHAVIOR.md §6). */
+  /**
+   * Adds one entry (Proxmox normalises the cidr; see BEHAVIOR.md §6). The POST takes no digest, so
+   * it is `pipelined`: up to `ipsetWriteConcurrency` adds and digest-less removes of one file are
+   * in flight at once.
+   */
   async addIpSetEntry(scope: Scope, name: string, entry: IpSetEntryFields): Promise<void> {
     await this.#http.request(
       "POST",
       setPath(scope, name),
       { cidr: entry.cidr, comment: entry.comment, nomatch: entry.nomatch ? true : undefined },
-      { subject: entrySubject(scope, name, entry.cidr), lockKey: fileKey(scope) },
+      { subject: entrySubject(scope, name, entry.cidr), lockKey: fileKey(scope), pipelined: true },
     );
   }
 
@@ -117,13 +121,17 @@ export class IpSetApi {
     );
   }
 
-  /** Removes the entry `cidr`; a missing entry is not an error. */
+  /**
+   * Removes the entry `cidr`; a missing entry is not an error. Without a `digest` the remove is
+   * `pipelined` like an add; with one it keeps the file's FIFO order (the digest must meet the set
+   * exactly as the writes before it left it).
+   */
   async deleteIpSetEntry(scope: Scope, name: string, cidr: string, digest?: string): Promise<void> {
     await this.#http.request(
       "DELETE",
       `${setPath(scope, name)}/${pathSegment(cidr)}`,
       { digest },
-      { subject: entrySubject(scope, name, cidr), lockKey: fileKey(scope) },
+      { subject: entrySubject(scope, name, cidr), lockKey: fileKey(scope), pipelined: digest === undefined },
     );
   }
 }

@@ -55,7 +55,8 @@ export interface TransportFacts {
   readonly transportCode: string;
 }
 
-function transportFacts(e: unknown): TransportFacts | undefined {
+/** The {@link TransportFacts} a network error carries as its cause, if any. */
+export function transportFacts(e: unknown): TransportFacts | undefined {
   const cause = (e as { cause?: unknown }).cause;
   if (typeof cause !== "object" || cause === null) return undefined;
   const { requestSent, transportCode } = cause as Partial<TransportFacts>;

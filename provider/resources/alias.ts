@@ -21,10 +21,15 @@ async function findAlias(api: FirewallApi, scope: Scope, name: string) {
   return found && { alias: canonicalAlias(found), digest: found.digest };
 }
 
+/** The props of this alias (canonical): what {@link readAlias} returns for it. */
+function aliasProps(scope: Scope, alias: AliasFields): Props {
+  return { scope: scopeArgsOf(scope), ...aliasFromWire(alias), ref: refOf(scope, alias.name) };
+}
+
+/** The alias as it is: one GET of the scope's aliases. */
 async function readAlias(api: FirewallApi, scope: Scope, name: string): Promise<Props | undefined> {
   const found = await findAlias(api, scope, name);
-  if (!found) return undefined;
-  return { scope: scopeArgsOf(scope), ...aliasFromWire(found.alias), ref: refOf(scope, found.alias.name) };
+  return found && aliasProps(scope, found.alias);
 }
 
 function desiredOf(props: Props) {
@@ -40,7 +45,8 @@ function aliasLine(alias: AliasFields): string {
 
 /**
  * Replaces the alias now named `from` (any case) with `alias`, guarded by the list digest and
- * re-read on a concurrent edit. No write when it already equals `alias`.
+ * re-read on a concurrent edit. No write when it already equals `alias`. A write of unknown
+ * outcome is settled by reading the aliases (it landed when the alias equals `alias`).
  */
 async function putAlias(ctx: KindContext, scope: Scope, from: string, alias: AliasFields): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -51,8 +57,11 @@ async function putAlias(ctx: KindContext, scope: Scope, from: string, alias: Ali
       // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
       // stores the name in the case of the URL, so a case-only rename is this same call.
       if (attempt === 1) ctx.journal.expect(1);
-      await ctx.journal.write(`updated alias ${alias.name}`, () =>
-        ctx.api.updateAlias(scope, alias.name, { cidr: alias.cidr, comment: alias.comment ?? "" }, current.digest),
+      await ctx.journal.writeSettled(
+        `updated alias ${alias.name}`,
+        () =>
+          ctx.api.updateAlias(scope, alias.name, { cidr: alias.cidr, comment: alias.comment ?? "" }, current.digest),
+        async () => sameValue((await findAlias(ctx.api, scope, alias.name))?.alias, alias),
       );
       return;
     } catch (e) {
@@ -124,7 +133,11 @@ export const aliasKind: KindImpl = {
     };
   },
 
-  /** One POST; an adopted alias is updated in place when it differs (one PUT), else left alone. */
+  /**
+   * One POST; an adopted alias is updated in place when it differs (one PUT), else left alone. The
+   * outputs are the alias as written (Proxmox stores a POSTed or PUT alias exactly as sent, in the
+   * canonical form), so no read follows.
+   */
   async create(ctx, inputs, intent) {
     const scope = propsScope(inputs);
     const alias = desiredOf(inputs);
@@ -132,9 +145,13 @@ export const aliasKind: KindImpl = {
     if (found) await putAlias(ctx, scope, found.alias.name, alias);
     else {
       ctx.journal.expect(1);
-      await ctx.journal.write(`created alias ${alias.name}`, () => ctx.api.createAlias(scope, alias));
+      await ctx.journal.writeSettled(
+        `created alias ${alias.name}`,
+        () => ctx.api.createAlias(scope, alias),
+        async () => sameValue((await findAlias(ctx.api, scope, alias.name))?.alias, alias),
+      );
     }
-    return (await readAlias(ctx.api, scope, alias.name)) ?? {};
+    return aliasProps(scope, alias);
   },
 
   async read(ctx, id, props) {
@@ -152,12 +169,17 @@ export const aliasKind: KindImpl = {
     const scope = propsScope(news);
     const alias = desiredOf(news);
     await putAlias(ctx, scope, String(olds["name"]), alias);
-    return (await readAlias(ctx.api, scope, alias.name)) ?? {};
+    return aliasProps(scope, alias);
   },
 
   async delete(ctx, _id, olds) {
+    const scope = propsScope(olds);
     const name = String(olds["name"]);
     ctx.journal.expect(1);
-    await ctx.journal.write(`deleted alias ${name}`, () => ctx.api.deleteAlias(propsScope(olds), name));
+    await ctx.journal.writeSettled(
+      `deleted alias ${name}`,
+      () => ctx.api.deleteAlias(scope, name),
+      async () => (await findAlias(ctx.api, scope, name)) === undefined,
+    );
   },
 };

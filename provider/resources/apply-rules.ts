@@ -1,10 +1,13 @@
 import type { FirewallApi } from "../client/firewall";
+import { mayHaveApplied } from "../client/http";
+import { rulesPath } from "../client/scope";
 import { DigestMismatchError, hasCode } from "../errors";
 import { canonicalRule } from "../model/rule";
 import type { Scope } from "../model/scope";
 import { scopeId } from "../model/scope";
 import type { RuleFields, WireParams, WireRule } from "../model/wire";
 import type { RuleOp } from "../plan/ops";
+import { ruleKey } from "../plan/rule-fields";
 import { planRules, simulateRuleOps } from "../plan/rules";
 import { ruleOpDone } from "./describe";
 import { type AliasVersionLookup, listDigest, predictIpVersion } from "./digest";
@@ -19,11 +22,16 @@ export function storedRule(rule: WireRule): RuleFields {
   return canonicalRule(fields);
 }
 
-/** A rule list as read: canonical rules plus what Proxmox derived (`ipversion`), for digest prediction. */
+/**
+ * A rule list as read or predicted: canonical rules plus what Proxmox derived (`ipversion`), for
+ * digest prediction. `exact` when it is known to be the list on the server: read, or predicted
+ * after a write whose digest Proxmox checked (which proves the list before it was as predicted).
+ */
 interface ListState {
   readonly rules: RuleFields[];
   readonly versions: (4 | 6 | undefined)[];
   readonly digest: string | undefined;
+  readonly exact: boolean;
 }
 
 async function readList(api: FirewallApi, scope: Scope): Promise<ListState> {
@@ -32,6 +40,7 @@ async function readList(api: FirewallApi, scope: Scope): Promise<ListState> {
     rules: rules.map(storedRule),
     versions: rules.map((r) => (r.ipversion === 4 || r.ipversion === 6 ? r.ipversion : undefined)),
     digest,
+    exact: true,
   };
 }
 
@@ -75,7 +84,7 @@ export interface ApplyRuleListOptions {
   readonly shape?: (current: readonly RuleFields[], ops: RuleOp[]) => RuleOp[];
 }
 
-/** Result of {@link applyRuleList}: the list as read back, and how many writes it took. */
+/** Result of {@link applyRuleList}: the list as it now is, and how many writes it took. */
 export interface AppliedRules {
   readonly rules: RuleFields[];
   readonly digest: string | undefined;
@@ -83,12 +92,33 @@ export interface AppliedRules {
 }
 
 /**
+ * How one plan ended: every op sent (`done`), cut short by a write of unknown outcome that a re-read
+ * settled (`reread`: `state` is that read), or by a digest mismatch (`mismatch`).
+ */
+type PlanEnd =
+  | { readonly end: "done" | "reread"; readonly state: ListState; readonly sent: number }
+  | { readonly end: "mismatch"; readonly error: DigestMismatchError; readonly sent: number };
+
+/**
  * Makes the rule list of `scope` equal `desired` (canonical), with the planner's minimal,
- * order-safe ops. Every PUT/DELETE carries the digest the list has at that moment, predicted from
- * the plan (Proxmox returns none from a write), so a concurrent edit anywhere in the list fails the
- * next write instead of being overwritten; the list is then re-read and re-planned, at most
- * {@link MAX_REPLANS} times. When a rule's `ipversion` depends on an alias the caller cannot resolve,
- * the list is re-read after that write to keep the prediction exact. Ends with one read-back.
+ * order-safe ops, after one read of the list.
+ *
+ * Digests: every PUT/DELETE carries the digest the list has at that moment, predicted from the plan
+ * (Proxmox returns none from a write), so a concurrent edit anywhere in the list fails the next
+ * write instead of being overwritten; the list is then re-read and re-planned, at most
+ * {@link MAX_REPLANS} times. When a rule's `ipversion` depends on an alias the caller cannot
+ * resolve, the list is re-read after that write to keep the prediction exact.
+ *
+ * Result without a read-back: a write that carried a digest and succeeded proves that the list was
+ * exactly as predicted before it, so after it the list is the prediction, rules and digest. Only
+ * when the last write carried none (a POST, which Proxmox never checks) is the list read once more;
+ * that read must equal the prediction, else the list was edited concurrently and is re-planned as
+ * after a digest mismatch.
+ *
+ * In-run convergence: a write that fails without saying whether it was applied (no answer after
+ * sending, or an unclear 5xx) is settled by re-reading the list (it landed when the list equals the
+ * prediction with it and not the one without it), and the rest is planned again from what was
+ * read, so a POST that landed is never sent twice. Bounded by {@link WriteJournal.allowRetry}.
  */
 export async function applyRuleList(
   api: FirewallApi,
@@ -99,34 +129,75 @@ export async function applyRuleList(
 ): Promise<AppliedRules> {
   const journal = options.journal ?? new WriteJournal();
   let writes = 0;
-  for (let attempt = 0; ; attempt++) {
-    let state = await readList(api, scope);
+  let mismatches = 0;
+  let state = await readList(api, scope);
+  for (;;) {
     const planned = planRules(state.rules, desired);
     const ops = options.shape ? options.shape(state.rules, planned) : planned;
     if (ops.length === 0) return { rules: state.rules, digest: state.digest, writes };
     journal.expect(ops.length);
-    let sent = 0;
-    try {
-      for (const [i, op] of ops.entries()) {
-        // The first write carries the digest as read; later ones the digest predicted for that moment.
-        const digest = i === 0 ? state.digest : predictDigest(state.rules, state.versions);
-        await journal.write(ruleOpDone(op, state.rules.length), () => send(api, scope, op, digest));
-        sent++;
-        writes++;
-        state = await advance(api, scope, state, op, aliasVersion);
-      }
-    } catch (e) {
-      if (!hasCode(e, "FW_DIGEST_MISMATCH")) throw e;
-      journal.withdraw(ops.length - sent);
-      if (attempt + 1 >= MAX_REPLANS) throw giveUp(e as DigestMismatchError, scope, attempt + 1);
+    const end = await sendPlan(api, scope, state, ops, aliasVersion, journal);
+    writes += end.sent;
+    if (end.end === "mismatch") {
+      mismatches++;
+      if (mismatches >= MAX_REPLANS) throw giveUp(end.error, scope, mismatches);
+      state = await readList(api, scope);
       continue;
     }
-    const final = await readList(api, scope);
-    return { rules: final.rules, digest: final.digest, writes };
+    state = end.state;
+    if (end.end === "reread") continue;
+    if (state.exact) return { rules: state.rules, digest: state.digest, writes };
+    // The last write carried no digest: one read proves the result, or shows a concurrent edit.
+    const now = await readList(api, scope);
+    if (now.digest === state.digest) return { rules: now.rules, digest: now.digest, writes };
+    mismatches++;
+    if (mismatches >= MAX_REPLANS) throw concurrentEdit(scope, mismatches);
+    state = now;
   }
 }
 
-/** The list after `op`, predicted; re-read when an alias makes the prediction uncertain. */
+/**
+ * Sends `ops` one by one from `start`, each PUT/DELETE with the digest predicted for that moment,
+ * until one fails: a digest mismatch ends the plan, a write of unknown outcome is settled by a
+ * re-read that ends it too, any other failure is thrown. Announced writes that are not sent are
+ * withdrawn from the journal.
+ */
+async function sendPlan(
+  api: FirewallApi,
+  scope: Scope,
+  start: ListState,
+  ops: readonly RuleOp[],
+  aliasVersion: AliasVersionLookup,
+  journal: WriteJournal,
+): Promise<PlanEnd> {
+  let state = start;
+  for (const [sent, op] of ops.entries()) {
+    const before = state;
+    const text = ruleOpDone(op, before.rules.length);
+    try {
+      await journal.write(text, () => send(api, scope, op, before.digest));
+    } catch (e) {
+      if (hasCode(e, "FW_DIGEST_MISMATCH")) {
+        journal.withdraw(ops.length - sent);
+        return { end: "mismatch", error: e as DigestMismatchError, sent };
+      }
+      if (!mayHaveApplied(e)) throw e;
+      journal.withdraw(ops.length - sent - 1);
+      const now = await readList(api, scope);
+      const outcome = landed(now, before, op);
+      journal.settle(text, outcome);
+      journal.allowRetry(e);
+      return { end: "reread", state: now, sent: sent + (outcome === true ? 1 : 0) };
+    }
+    state = await advance(api, scope, before, op, aliasVersion);
+  }
+  return { end: "done", state, sent: ops.length };
+}
+
+/**
+ * The list after `op` succeeded, predicted; exact when `op` carried a digest (a POST carries none);
+ * re-read when an alias makes the prediction uncertain.
+ */
 async function advance(
   api: FirewallApi,
   scope: Scope,
@@ -148,7 +219,18 @@ async function advance(
     if (v === "unknown") return readList(api, scope);
     versions[touched] = v;
   }
-  return { rules, versions, digest: predictDigest(rules, versions) };
+  const exact = op.kind !== "createRule" && state.digest !== undefined;
+  return { rules, versions, digest: predictDigest(rules, versions), exact };
+}
+
+/** Whether `op` landed: the list equals the one with it and not the one without it; else unknown. */
+function landed(now: ListState, before: ListState, op: RuleOp): boolean | undefined {
+  const same = (a: readonly RuleFields[], b: readonly RuleFields[]) =>
+    a.length === b.length && a.every((r, i) => ruleKey(r) === ruleKey(b[i]!));
+  const after = simulateRuleOps(before.rules, [op]);
+  const withIt = same(now.rules, after);
+  const withoutIt = same(now.rules, before.rules);
+  return withIt === withoutIt ? undefined : withIt;
 }
 
 function giveUp(e: DigestMismatchError, scope: Scope, attempts: number): DigestMismatchError {
@@ -156,6 +238,21 @@ function giveUp(e: DigestMismatchError, scope: Scope, attempts: number): DigestM
     { method: e.method, path: e.path, status: e.status, pveMessage: e.pveMessage },
     {
       cause: e,
+      message: `update rules of ${scopeId(scope)}: digest mismatch (edited concurrently); re-read and re-planned ${attempts} times, giving up: run again once the other edit is done`,
+    },
+  );
+}
+
+/** The list changed between our writes and the read that should have proven them (no write failed). */
+function concurrentEdit(scope: Scope, attempts: number): DigestMismatchError {
+  return new DigestMismatchError(
+    {
+      method: "GET",
+      path: rulesPath(scope),
+      status: 200,
+      pveMessage: "the list read after the writes differs from their result",
+    },
+    {
       message: `update rules of ${scopeId(scope)}: digest mismatch (edited concurrently); re-read and re-planned ${attempts} times, giving up: run again once the other edit is done`,
     },
   );

@@ -25,10 +25,21 @@ const clusterSettingsSchema = z
     fingerprint: z.string().optional(),
     maxConcurrency: intish.optional(),
     managementSources: z.unknown().optional(),
+    ipsetWriteConcurrency: intish.optional(),
   })
   .strict();
 
-const KEYS = ["endpoint", "apiToken", "username", "password", "insecure", "caCert", "fingerprint", "maxConcurrency"];
+const KEYS = [
+  "endpoint",
+  "apiToken",
+  "username",
+  "password",
+  "insecure",
+  "caCert",
+  "fingerprint",
+  "maxConcurrency",
+  "ipsetWriteConcurrency",
+];
 
 function parseJson(key: string, value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -68,10 +79,10 @@ function settings(key: string, raw: unknown): ClusterSettings {
  *
  * Settings come from stack config (`proxmox:endpoint`, `proxmox:apiToken` (secret), `proxmox:username`,
  * `proxmox:password` (secret), `proxmox:insecure`, `proxmox:caCert`, `proxmox:fingerprint`,
- * `proxmox:maxConcurrency`, `proxmox:managementSources`, and `proxmox:clusters`, a map of cluster
- * name to the same settings), and from the environment (`PROXMOX_VE_*`, `PM_*`) for the default
- * cluster. They live only in this process's memory: never in inputs, outputs, state or the
- * serialized provider.
+ * `proxmox:maxConcurrency`, `proxmox:ipsetWriteConcurrency`, `proxmox:managementSources`, and
+ * `proxmox:clusters`, a map of cluster name to the same settings), and from the environment
+ * (`PROXMOX_VE_*`, `PM_*`) for the default cluster. They live only in this process's memory: never
+ * in inputs, outputs, state or the serialized provider.
  */
 export class ClientPool {
   #defaults: ClusterSettings = { client: {}, managementSources: undefined };

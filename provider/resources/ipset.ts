@@ -1,120 +1,17 @@
 import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
-import { canonicalIpSet, canonicalIpSetEntry, IPSET_INPUT_KEYS, ipSetFromWire, validateIpSet } from "../model/ipset";
+import { canonicalIpSet, IPSET_INPUT_KEYS, ipSetFromWire, validateIpSet } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
-import type { IpSetEntryFields } from "../model/wire";
 import { planIpSetEntries } from "../plan/ipset";
 import type { IpSetOp } from "../plan/ops";
-import { MAX_REPLANS } from "./apply-rules";
 import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { entryLine } from "./describe";
-import { listDigest } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
-import { type Tally, WriteJournal } from "./journal";
+import { applyIpSetEntries, type EntryList, readEntries } from "./ipset-entries";
 import { objectId, parseObjectId } from "./object-id";
 import { markOwner, ownerMark } from "./ownership";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
-
-/**
- * Entry-hashing budget for digest prediction (entries × guarded writes). Beyond it only the first
- * write carries a digest (the one read), so a mass edit of a huge set does not hash it thousands of times.
- */
-const DIGEST_BUDGET = 2_000_000;
-
-const byCidr = (a: IpSetEntryFields, b: IpSetEntryFields) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0);
-
-/** The digest Proxmox computes over a set's entries (sorted by cidr text; `nomatch` 1 or absent). */
-function entriesDigest(entries: readonly IpSetEntryFields[]): string | undefined {
-  if (entries.length === 0) return undefined;
-  return listDigest([...entries].sort(byCidr).map((e) => ({ cidr: e.cidr, comment: e.comment, nomatch: e.nomatch })));
-}
-
-async function readEntries(api: FirewallApi, scope: Scope, name: string) {
-  const { entries, digest } = await api.listIpSetEntries(scope, name);
-  return { entries: entries.map((e) => canonicalIpSetEntry(e)), digest };
-}
-
-/**
- * Makes the entries of set `name` equal `desired`: adds first, then in-place updates, then deletes,
- * so the set is never emptied on an update; each PUT/DELETE carries the digest the set has at that
- * moment (predicted; within {@link DIGEST_BUDGET}). On a concurrent edit the set is re-read and
- * re-planned. Returns the number of writes.
- */
-export async function applyIpSetEntries(
-  api: FirewallApi,
-  scope: Scope,
-  name: string,
-  desired: readonly IpSetEntryFields[],
-  journal: WriteJournal = new WriteJournal(),
-): Promise<number> {
-  let writes = 0;
-  for (let attempt = 1; ; attempt++) {
-    const current = await readEntries(api, scope, name);
-    const ops = planIpSetEntries(current.entries, desired);
-    if (ops.length === 0) return writes;
-    for (const op of ops) journal.expect(1, TALLY[op.kind]);
-    const guarded = ops.filter((op) => op.kind !== "addEntry").length;
-    const predict = guarded * (current.entries.length + ops.length) <= DIGEST_BUDGET;
-    const state = new Map(current.entries.map((e) => [e.cidr, e]));
-    let written = 0;
-    const digestFor = (op: IpSetOp): string | undefined => {
-      if (op.kind === "addEntry") return undefined; // an entry POST takes no digest
-      if (written === 0) return current.digest; // the set as read, in file order
-      return predict ? entriesDigest([...state.values()]) : undefined; // every save sorts by cidr
-    };
-    try {
-      for (const op of ops) {
-        const digest = digestFor(op);
-        await journal.write(entryOpDone(op), () => sendEntryOp(api, scope, name, op, digest), TALLY[op.kind]);
-        written++;
-        writes++;
-        applyEntryOp(state, op);
-      }
-      return writes;
-    } catch (e) {
-      if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) {
-        for (const op of ops.slice(written)) journal.withdraw(1, TALLY[op.kind]);
-        continue;
-      }
-      throw e;
-    }
-  }
-}
-
-/** Entry writes are summarised by kind: `added 120 of 2000 entries`. */
-const TALLY: Readonly<Record<string, Tally>> = {
-  addEntry: { key: "addEntry", verb: "added", singular: "entry", plural: "entries" },
-  updateEntry: { key: "updateEntry", verb: "updated", singular: "entry", plural: "entries" },
-  deleteEntry: { key: "deleteEntry", verb: "deleted", singular: "entry", plural: "entries" },
-};
-
-function entryOpDone(op: IpSetOp): string {
-  if (op.kind === "addEntry") return `added entry ${op.entry.cidr}`;
-  if (op.kind === "updateEntry") return `updated entry ${op.cidr}`;
-  if (op.kind === "deleteEntry") return `deleted entry ${op.cidr}`;
-  return op.kind;
-}
-
-function applyEntryOp(state: Map<string, IpSetEntryFields>, op: IpSetOp): void {
-  if (op.kind === "addEntry") state.set(op.entry.cidr, op.entry);
-  else if (op.kind === "updateEntry")
-    state.set(op.cidr, canonicalIpSetEntry({ cidr: op.cidr, comment: op.comment, nomatch: op.nomatch }));
-  else if (op.kind === "deleteEntry") state.delete(op.cidr);
-}
-
-function sendEntryOp(api: FirewallApi, scope: Scope, name: string, op: IpSetOp, digest: string | undefined) {
-  switch (op.kind) {
-    case "addEntry":
-      return api.addIpSetEntry(scope, name, op.entry);
-    case "updateEntry":
-      return api.updateIpSetEntry(scope, name, op.cidr, { comment: op.comment, nomatch: op.nomatch === 1 }, digest);
-    case "deleteEntry":
-      return api.deleteIpSetEntry(scope, name, op.cidr, digest);
-    default:
-      throw new Error(`unexpected op ${op.kind} in an entry plan`);
-  }
-}
 
 const IPSET_INPUTS: InputSpec = {
   resource: "IpSet",
@@ -133,18 +30,18 @@ function refOf(scope: Scope, name: string): string {
   return scope.kind === "vm" ? `+guest/${name}` : `+dc/${name}`;
 }
 
+/** The props of a set with this comment and these entries: what {@link readSet} returns for it. */
+function setProps(scope: Scope, name: string, comment: string | undefined, list: EntryList): Props {
+  const canonical = canonicalIpSet({ name, comment, entries: list.entries });
+  return { scope: scopeArgsOf(scope), ...ipSetFromWire(canonical), ref: refOf(scope, name), digest: list.digest ?? "" };
+}
+
+/** The set as it is: one GET of the scope's sets, one of its entries. */
 async function readSet(api: FirewallApi, scope: Scope, name: string): Promise<Props | undefined> {
   const sets = await api.listIpSets(scope);
   const set = sets.find((s) => s.name === name);
   if (!set) return undefined;
-  const { entries, digest } = await readEntries(api, scope, name);
-  const canonical = canonicalIpSet({ name, comment: set.comment, entries });
-  return {
-    scope: scopeArgsOf(scope),
-    ...ipSetFromWire(canonical),
-    ref: refOf(scope, name),
-    digest: digest ?? "",
-  };
+  return setProps(scope, name, set.comment, await readEntries(api, scope, name));
 }
 
 /** The canonical inputs of read props: all but the digest (`ref` is derived from the inputs in `check`). */
@@ -168,19 +65,27 @@ function desiredOf(props: Props) {
   return result.value;
 }
 
-/** Sets the set's comment (a rename to the same name), when it differs; one write. */
+/** The comment of set `name` in canonical form, or `null` when there is no such set. */
+async function commentOf(api: FirewallApi, scope: Scope, name: string): Promise<string | undefined | null> {
+  const set = (await api.listIpSets(scope)).find((s) => s.name === name);
+  return set ? canonicalComment(set.comment) : null;
+}
+
+/** Sets the set's comment (a rename to the same name), when it differs; one read, one write. */
 async function setComment(ctx: KindContext, scope: Scope, name: string, comment: string | undefined): Promise<void> {
-  const set = (await ctx.api.listIpSets(scope)).find((s) => s.name === name);
-  if (set && canonicalComment(set.comment) === comment) return;
+  if ((await commentOf(ctx.api, scope, name)) === comment) return;
   ctx.journal.expect(1);
-  await ctx.journal.write(comment === undefined ? "cleared the comment" : "set the comment", () =>
-    ctx.api.renameIpSet(scope, name, name, comment ?? ""),
+  await ctx.journal.writeSettled(
+    comment === undefined ? "cleared the comment" : "set the comment",
+    () => ctx.api.renameIpSet(scope, name, name, comment ?? ""),
+    async () => (await commentOf(ctx.api, scope, name)) === comment,
   );
 }
 
 /**
  * An IPSet and all its entries (`IpSet`). Entries are reconciled one by one (a 10,000-entry set
- * costs one or two calls per changed entry). A name or scope change is a create-before-delete
+ * costs one or two calls per changed entry), see {@link applyIpSetEntries}; a create or update
+ * returns what a read would, derived from its writes (reads: at most 2 for an entry edit). A name or scope change is a create-before-delete
  * replacement, because Proxmox does not rewrite `+old` references: the new set exists before the
  * rules referencing it (through `ref`) are updated, and the old one is deleted last.
  */
@@ -233,7 +138,7 @@ export const ipSetKind: KindImpl = {
     const n = entries.length;
     return {
       headline: `ipset '${desired.name}' already exists in ${scopeId(scope)} with ${n} ${n === 1 ? "entry" : "entries"}${comment ? ` (comment: ${comment})` : ""}`,
-      items: [...entries].sort(byCidr).map(entryLine),
+      items: entries.map(entryLine),
       mark: markOwner(comment),
       equal: comment === desired.comment && plan.length === 0,
       subset: entries.every((e) => wanted.has(entryLine(e))),
@@ -258,13 +163,17 @@ export const ipSetKind: KindImpl = {
     if (intent.mode === "new") {
       const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
-      await ctx.journal.write(`created the set${mark ? " marked as being created by this resource" : ""}`, () =>
-        ctx.api.createIpSet(scope, name, comment),
+      await ctx.journal.writeSettled(
+        `created the set${mark ? " marked as being created by this resource" : ""}`,
+        () => ctx.api.createIpSet(scope, name, comment),
+        async () => (await commentOf(ctx.api, scope, name)) === canonicalComment(comment),
       );
     }
-    await applyIpSetEntries(ctx.api, scope, name, desired.entries, ctx.journal);
+    // A set this create made is empty: the entries are added without a first read, then read once.
+    const known = intent.mode === "new" ? { entries: [], digest: undefined } : undefined;
+    const list = await applyIpSetEntries(ctx.api, scope, name, desired.entries, { journal: ctx.journal, known });
     if (mark || intent.mode !== "new") await setComment(ctx, scope, name, desired.comment);
-    return (await readSet(ctx.api, scope, name)) ?? {};
+    return setProps(scope, name, desired.comment, list);
   },
 
   async read(ctx, id, props) {
@@ -282,15 +191,20 @@ export const ipSetKind: KindImpl = {
     const desired = desiredOf(news);
     if ((olds["comment"] ?? "") !== (desired.comment ?? ""))
       await setComment(ctx, scope, desired.name, desired.comment);
-    await applyIpSetEntries(ctx.api, scope, desired.name, desired.entries, ctx.journal);
-    return (await readSet(ctx.api, scope, desired.name)) ?? {};
+    const list = await applyIpSetEntries(ctx.api, scope, desired.name, desired.entries, { journal: ctx.journal });
+    return setProps(scope, desired.name, desired.comment, list);
   },
 
   async delete(ctx, _id, olds) {
+    const scope = propsScope(olds);
     const name = String(olds["name"]);
     try {
       ctx.journal.expect(1);
-      await ctx.journal.write(`deleted the set`, () => ctx.api.deleteIpSet(propsScope(olds), name, { force: true }));
+      await ctx.journal.writeSettled(
+        `deleted the set`,
+        () => ctx.api.deleteIpSet(scope, name, { force: true }),
+        async () => (await commentOf(ctx.api, scope, name)) === null,
+      );
     } catch (e) {
       if (!hasCode(e, "FW_NOT_FOUND")) throw e; // already gone: the goal of a delete
     }

@@ -1,4 +1,5 @@
 import type { FirewallApi } from "../client/firewall";
+import { mayHaveApplied } from "../client/http";
 import { hasCode } from "../errors";
 import type { Issue } from "../model/common";
 import {
@@ -12,9 +13,12 @@ import {
   validateOptions,
 } from "../model/options";
 import { parseScopeId, type Scope, scopeId } from "../model/scope";
+import type { WireOptions } from "../model/wire";
+import type { OptionsOp } from "../plan/ops";
 import { planOptions } from "../plan/options";
 import { MAX_REPLANS } from "./apply-rules";
 import { type InputSpec, splitInputs } from "./check-input";
+import { optionsDigest } from "./digest";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { WriteJournal } from "./journal";
 import { confirmEnable, durableOptions, enablesFirewall, TENTATIVE_NOTE, tentativeEnable } from "./safe-enable";
@@ -27,17 +31,39 @@ function optionFields(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([k, v]) => !NOT_OPTIONS.has(k) && v !== undefined));
 }
 
-/** Reads a scope's options in canonical wire form (an unconfirmed `enable` timestamp as 0), with their digest. */
-async function readOptions(api: FirewallApi, kind: OptionsScopeKind, scope: Scope) {
+/** A scope's options: as stored (`raw`, what the digest covers), in canonical wire form, and the digest. */
+interface OptionsState {
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly options: Record<string, string | number>;
+  readonly digest: string;
+}
+
+/** Reads a scope's options in canonical wire form (an unconfirmed `enable` timestamp as 0), with their digest. One GET. */
+async function readOptions(api: FirewallApi, kind: OptionsScopeKind, scope: Scope): Promise<OptionsState> {
   const { options, digest } = await api.getOptions(scope);
-  return { options: durableOptions(kind, canonicalOptions(kind, options)), digest };
+  return { raw: options, options: durableOptions(kind, canonicalOptions(kind, options)), digest };
+}
+
+/**
+ * The options after a PUT of `set` and `delete` was applied to `current`: Proxmox removes `delete`,
+ * stores each sent value as sent, and the digest is the hash of the result (BEHAVIOR.md §3, §7).
+ */
+function afterPut(kind: OptionsScopeKind, current: OptionsState, op: OptionsOp): OptionsState {
+  const raw: Record<string, unknown> = { ...current.raw };
+  for (const key of op.delete) delete raw[key];
+  for (const [key, value] of Object.entries(op.set)) raw[key] = String(value);
+  return { raw, options: durableOptions(kind, canonicalOptions(kind, raw as WireOptions)), digest: optionsDigest(raw) };
 }
 
 /**
  * Makes a scope's options equal `desired` (canonical wire form) with at most one PUT carrying only
  * the changed values and `delete` for the rest, guarded by the options digest; on a concurrent edit
  * the options are re-read and re-planned. Turning the cluster firewall on takes Proxmox's two-step
- * safe enable (`safe-enable.ts`): one more write, after a new connection has reached the API.
+ * safe enable (`safe-enable.ts`): one more write, after a new connection has reached the API. The
+ * result is what a read would return: after the PUTs whose digest Proxmox checked, it is derived
+ * from the options read before them, so a change costs one read. A PUT of unknown outcome (no
+ * answer, an unclear 5xx) is settled by reading the options again: it landed when they are as the
+ * PUT leaves them; if not, it is planned again, within {@link WriteJournal.allowRetry}'s bound.
  */
 export async function applyOptions(
   api: FirewallApi,
@@ -46,23 +72,37 @@ export async function applyOptions(
   desired: Record<string, string | number>,
   journal: WriteJournal = new WriteJournal(),
 ): Promise<{ options: Record<string, string | number>; digest: string }> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await readOptions(api, kind, scope);
+  let current = await readOptions(api, kind, scope);
+  for (let mismatches = 0; ; ) {
     const [op] = planOptions(current.options, desired);
     if (!op) return current;
     const twoStep = kind === "cluster" && enablesFirewall(current.options, op);
     const sent = twoStep ? tentativeEnable(op) : op;
-    if (attempt === 1) journal.expect(twoStep ? 2 : 1);
+    journal.expect(twoStep ? 2 : 1);
+    const text = `set ${optionChanges(sent).join(", ")}${twoStep ? TENTATIVE_NOTE : ""}`;
     try {
-      await journal.write(`set ${optionChanges(sent).join(", ")}${twoStep ? TENTATIVE_NOTE : ""}`, () =>
+      await journal.write(text, () =>
         api.setOptions(scope, sent.set, { delete: [...sent.delete], digest: current.digest }),
       );
+      // The confirming PUT stores `enable=1`: the options end as `op` leaves them.
+      if (twoStep) await confirmEnable(api, journal);
+      return afterPut(kind, current, op);
     } catch (e) {
-      if (hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS) continue;
-      throw e;
+      if (hasCode(e, "FW_DIGEST_MISMATCH") && ++mismatches < MAX_REPLANS) {
+        journal.withdraw(twoStep ? 2 : 1);
+        current = await readOptions(api, kind, scope);
+        continue;
+      }
+      if (!mayHaveApplied(e)) throw e;
+      const before = current;
+      current = await readOptions(api, kind, scope);
+      const after = afterPut(kind, before, op);
+      journal.settle(
+        text,
+        current.digest === after.digest ? true : current.digest === before.digest ? false : undefined,
+      );
+      journal.allowRetry(e);
     }
-    if (twoStep) await confirmEnable(api, journal);
-    return readOptions(api, kind, scope);
   }
 }
 
@@ -71,14 +111,20 @@ function optionChanges(op: { set: Readonly<Record<string, string | number>>; del
   return [...Object.entries(op.set).map(([k, v]) => `${k}=${v}`), ...op.delete.map((k) => `${k} removed`)];
 }
 
-/** Whether a guest's firewall filters traffic now, and why not. */
-export async function guestEnforcement(api: FirewallApi, scope: Extract<Scope, { kind: "vm" }>) {
+/**
+ * Whether a guest's firewall filters traffic now, and why not, given the guest's options (as read
+ * or just written): reads the cluster options and the guest's config (one GET each).
+ */
+export async function guestEnforcement(
+  api: FirewallApi,
+  scope: Extract<Scope, { kind: "vm" }>,
+  guest: Readonly<Record<string, string | number>>,
+) {
   const reasons: string[] = [];
   const cluster = await api.getOptions({ kind: "cluster" });
   // A value > 1 is the GUI's enable-with-timeout handshake: enabled while it is fresh.
   if (!(Number(cluster.options["enable"] ?? 0) >= 1)) reasons.push("cluster firewall is disabled");
-  const guest = await api.getOptions(scope);
-  if (Number(guest.options["enable"] ?? 0) !== 1) reasons.push("guest firewall is disabled");
+  if (Number(guest["enable"] ?? 0) !== 1) reasons.push("guest firewall is disabled");
   try {
     const config = await api.getGuestConfig(scope.node, scope.guestType, scope.vmid);
     const nics = Object.entries(config).filter(([k]) => /^net\d+$/.test(k));
@@ -111,7 +157,7 @@ export function optionsKind(kind: OptionsScopeKind): KindImpl {
 
   const state = async (api: FirewallApi, scope: Scope, options: Record<string, string | number>, digest: string) => {
     const props: Props = { scope: scopeArgsOf(scope), ...optionsFromWire(kind, options), digest };
-    return scope.kind === "vm" ? { ...props, ...(await guestEnforcement(api, scope)) } : props;
+    return scope.kind === "vm" ? { ...props, ...(await guestEnforcement(api, scope, options)) } : props;
   };
 
   const desiredOf = (props: Props) => canonicalOptions(kind, optionsToWire(kind, optionFields(props)));

@@ -15,12 +15,9 @@ function groupScope(name: string): Scope {
   return { kind: "group", group: name };
 }
 
-async function readGroup(api: FirewallApi, name: string): Promise<Props | undefined> {
-  const groups = await api.listGroups();
-  const group = groups.find((g) => g.group === name);
-  if (!group) return undefined;
-  const { rules, digest } = await api.listRules(groupScope(name));
-  const canonical = canonicalGroup({ group: name, comment: group.comment, rules: rules.map(storedRule) });
+/** The props of a group with this comment and these rules: what {@link readGroup} returns for it. */
+function groupProps(name: string, comment: string | undefined, rules: RuleFields[], digest: string | undefined): Props {
+  const canonical = canonicalGroup({ group: name, comment, rules });
   return {
     name,
     ...(canonical.comment === undefined ? {} : { comment: canonical.comment }),
@@ -29,19 +26,38 @@ async function readGroup(api: FirewallApi, name: string): Promise<Props | undefi
   };
 }
 
+/** The group as it is: one GET of the groups, one of its rules. */
+async function readGroup(api: FirewallApi, name: string): Promise<Props | undefined> {
+  const groups = await api.listGroups();
+  const group = groups.find((g) => g.group === name);
+  if (!group) return undefined;
+  const { rules, digest } = await api.listRules(groupScope(name));
+  return groupProps(name, group.comment, rules.map(storedRule), digest);
+}
+
+/** The comments of groups `names` in canonical form (`null` for a group that does not exist); one GET. */
+async function commentsOf(api: FirewallApi, ...names: string[]): Promise<(string | undefined | null)[]> {
+  const groups = await api.listGroups();
+  return names.map((name) => {
+    const group = groups.find((g) => g.group === name);
+    return group ? canonicalComment(group.comment) : null;
+  });
+}
+
 function desiredOf(props: Props) {
   const result = validateGroup({ name: props["name"], comment: props["comment"], rules: props["rules"] ?? [] });
   if (!result.ok) throw new InputError(result.issues[0]!.path, result.issues[0]!.reason);
   return result.value;
 }
 
-async function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFields[]) {
-  await applyRules(ctx, groupScope(name), rules, `security group ${name}`);
+function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFields[]) {
+  return applyRules(ctx, groupScope(name), rules, `security group ${name}`);
 }
 
 /**
  * Renames the group and/or sets its comment (one write), guarded by the groups' digest and retried
- * on a concurrent edit; no write when name and comment are already so.
+ * on a concurrent edit; no write when name and comment are already so. A write of unknown outcome
+ * is settled by reading the groups (it landed when group `to` has `comment`).
  */
 async function renameGroup(ctx: KindContext, from: string, to: string, comment: string | undefined): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -52,7 +68,14 @@ async function renameGroup(ctx: KindContext, from: string, to: string, comment: 
       if (attempt === 1) ctx.journal.expect(1);
       const what =
         from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
-      await ctx.journal.write(what, () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest));
+      await ctx.journal.writeSettled(
+        what,
+        () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest),
+        async () => {
+          const [now, old] = await commentsOf(ctx.api, to, from);
+          return now === comment && (from === to || old === null);
+        },
+      );
       return;
     } catch (e) {
       if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
@@ -137,14 +160,17 @@ export const securityGroupKind: KindImpl = {
     const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.rules.length > 0;
     await verifyReferences(ctx.lists, groupScope(name), desired.rules, `security group ${name}`);
     if (intent.mode === "new") {
+      const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
-      await ctx.journal.write(`created the group${mark ? " marked as being created by this resource" : ""}`, () =>
-        ctx.api.createGroup(name, mark ? ownerMark(intent.owner!) : desired.comment),
+      await ctx.journal.writeSettled(
+        `created the group${mark ? " marked as being created by this resource" : ""}`,
+        () => ctx.api.createGroup(name, comment),
+        async () => (await commentsOf(ctx.api, name))[0] === canonicalComment(comment),
       );
     }
-    await applyGroupRules(ctx, name, desired.rules);
+    const applied = await applyGroupRules(ctx, name, desired.rules);
     if (mark || intent.mode !== "new") await renameGroup(ctx, name, name, desired.comment);
-    return (await readGroup(ctx.api, name)) ?? {};
+    return groupProps(name, desired.comment, applied.rules, applied.digest);
   },
 
   async read(ctx, id, props) {
@@ -161,8 +187,8 @@ export const securityGroupKind: KindImpl = {
     await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`);
     if (from !== desired.group || (olds["comment"] ?? "") !== (desired.comment ?? ""))
       await renameGroup(ctx, from, desired.group, desired.comment);
-    await applyGroupRules(ctx, desired.group, desired.rules);
-    return (await readGroup(ctx.api, desired.group)) ?? {};
+    const applied = await applyGroupRules(ctx, desired.group, desired.rules);
+    return groupProps(desired.group, desired.comment, applied.rules, applied.digest);
   },
 
   async delete(ctx, _id, olds) {
@@ -170,6 +196,10 @@ export const securityGroupKind: KindImpl = {
     if (!(await ctx.api.listGroups()).some((g) => g.group === name)) return;
     await applyGroupRules(ctx, name, []); // Proxmox refuses to delete a group that still has rules
     ctx.journal.expect(1);
-    await ctx.journal.write("deleted the group", () => ctx.api.deleteGroup(name));
+    await ctx.journal.writeSettled(
+      "deleted the group",
+      () => ctx.api.deleteGroup(name),
+      async () => (await commentsOf(ctx.api, name))[0] === null,
+    );
   },
 };

@@ -143,6 +143,7 @@ describe("resolveClientConfig", () => {
     const c = resolveClientConfig({ endpoint: "https://x", apiToken: `a@pve!b=${SECRET}` }, {});
     expect(c.tls).toEqual({ insecure: false });
     expect(c.maxConcurrency).toBe(8);
+    expect(c.ipsetWriteConcurrency).toBe(4);
     expect(c.retry.maxAttempts).toBe(4);
   });
 
@@ -199,6 +200,8 @@ describe("resolveClientConfig", () => {
   it("fails on a mistyped explicit field with its path", () => {
     const err = configError(() => resolveClientConfig({ maxConcurrency: 0 } as never, {}));
     expect(err.message).toMatch(/^maxConcurrency: /);
+    const pipelined = configError(() => resolveClientConfig({ ipsetWriteConcurrency: 64 } as never, {}));
+    expect(pipelined.message).toMatch(/^ipsetWriteConcurrency: /);
   });
 
   it("never shows a secret when logged", () => {

@@ -1,6 +1,6 @@
 import { resolveClientConfig } from "../../../provider/client/config";
 import { FirewallApi } from "../../../provider/client/firewall";
-import { classifyError, PveHttpClient } from "../../../provider/client/http";
+import { classifyError, mayHaveApplied, PveHttpClient } from "../../../provider/client/http";
 import { type ApiError, hasCode } from "../../../provider/errors";
 import { CLUSTER, type Scope } from "../../../provider/model/scope";
 import { type FakePve, type Reply, startFakePve } from "./fake-pve";
@@ -183,5 +183,68 @@ describe("classifyError", () => {
       pveMessage: "Can't use an undefined value as an ARRAY reference at x line 1.",
     });
     expect(e.code).toBe("FW_API");
+  });
+});
+
+describe("mayHaveApplied", () => {
+  let server: FakePve;
+  let api: FirewallApi;
+  let next: Reply = { data: null };
+  beforeAll(async () => {
+    server = await startFakePve(() => next);
+    const config = resolveClientConfig(
+      { endpoint: server.url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } },
+      {},
+    );
+    api = new FirewallApi(new PveHttpClient(config));
+  });
+  afterAll(async () => {
+    await api.http.close();
+    await server.close();
+  });
+
+  const outcomes: [string, Reply, boolean][] = [
+    ["a 500 that is not a known refusal", { status: 500, message: "close (rename) atomic file failed\n" }, true],
+    ["a 502 from a proxy", { raw: "text", status: 502, body: "<html>bad gateway</html>" }, true],
+    ["a dropped connection after sending", { raw: "destroy" }, true],
+    ["a 400 parameter error", { status: 400, message: PARAM_FAILED, errors: { cidr: "bad" } }, false],
+    ["Proxmox's refusal of an unknown alias entry", { status: 500, message: "no such alias 'x'\n" }, false],
+    ["a non-empty IPSet", { status: 500, message: "IPSet 'x' is not empty\n" }, false],
+    [
+      "a digest mismatch",
+      { status: 500, message: "detected modified configuration - file changed by other user? Try again.\n" },
+      false,
+    ],
+    [
+      "a lock timeout",
+      { status: 500, message: "cfs-lock 'firewall-cluster' error: got lock request timeout\n" },
+      false,
+    ],
+    ["a missing quorum", { status: 500, message: "cfs-lock 'firewall-cluster' error: no quorum!\n" }, false],
+    ["a missing IPSet", { status: 500, message: "no such IPSet 'x'\n" }, false],
+    ["an unknown method", { status: 501, message: "Method 'POST /x' not implemented\n" }, false],
+    ["a refused permission", { status: 403, message: "Permission check failed\n" }, false],
+  ];
+
+  it.each(outcomes)("says whether a write that failed with %s may have been applied", async (_name, reply, may) => {
+    next = reply;
+    const err = await api.addIpSetEntry(CLUSTER, "x", { cidr: "10.0.0.1" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(mayHaveApplied(err)).toBe(may);
+  });
+
+  it("says a write that never reached a socket was not applied", async () => {
+    const closed = await startFakePve(() => ({ data: null }));
+    const url = closed.url;
+    await closed.close();
+    const client = new PveHttpClient(
+      resolveClientConfig({ endpoint: url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } }, {}),
+    );
+    const err = await new FirewallApi(client)
+      .addIpSetEntry(CLUSTER, "x", { cidr: "10.0.0.1" })
+      .catch((e: unknown) => e);
+    expect(hasCode(err, "FW_NETWORK")).toBe(true);
+    expect(mayHaveApplied(err)).toBe(false);
+    await client.close();
   });
 });

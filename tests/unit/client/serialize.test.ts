@@ -84,6 +84,38 @@ describe("KeyedMutex", () => {
     expect(events).toEqual(["b1", "a2", "a3"]);
     expect(m.busyKeys()).toEqual([]);
   });
+
+  it("admits up to sharedLimit shared holders together, never with an exclusive one, in arrival order", async () => {
+    const m = new KeyedMutex(2);
+    const events: string[] = [];
+    const take = (name: string, mode: "shared" | "exclusive") =>
+      m.acquire("f", mode).then((release) => {
+        events.push(name);
+        return release;
+      });
+    const s1 = await take("s1", "shared");
+    const s2 = await take("s2", "shared");
+    const s3 = take("s3", "shared"); // over the limit: waits
+    const x1 = take("x1", "exclusive"); // waits for every shared holder before it
+    const s4 = take("s4", "shared"); // after an exclusive waiter: waits for it
+    await tick();
+    expect(events).toEqual(["s1", "s2"]);
+    s1();
+    await tick();
+    expect(events).toEqual(["s1", "s2", "s3"]);
+    s2();
+    (await s3)();
+    await tick();
+    expect(events).toEqual(["s1", "s2", "s3", "x1"]);
+    (await x1)();
+    (await s4)();
+    expect(events).toEqual(["s1", "s2", "s3", "x1", "s4"]);
+    expect(m.busyKeys()).toEqual([]);
+  });
+
+  it("fails on a shared limit below 1", () => {
+    expect(() => new KeyedMutex(0)).toThrow("sharedLimit: expected an integer of at least 1");
+  });
 });
 
 describe("PveHttpClient write serialization", () => {
@@ -130,6 +162,54 @@ describe("PveHttpClient write serialization", () => {
     expect(server.seen[5]).toMatchObject({ path: "/cluster/firewall/groups/web", inFlight: 1 });
     release();
     await done;
+  });
+
+  it("pipelines IPSet entry adds and digest-less removes of one file up to ipsetWriteConcurrency", async () => {
+    const client = new PveHttpClient(
+      resolveClientConfig(
+        { endpoint: server.url, apiToken: "root@pam!ci=aa11bb22-cc33", maxConcurrency: 8, ipsetWriteConcurrency: 3 },
+        {},
+      ),
+    );
+    const pipelined = new FirewallApi(client);
+    const entry = (n: number) => ({ cidr: `10.0.0.${n}` });
+    const done = Promise.all([
+      pipelined.addIpSetEntry(CLUSTER, "s", entry(1)),
+      pipelined.deleteIpSetEntry(CLUSTER, "s", "10.0.0.9"),
+      pipelined.addIpSetEntry(CLUSTER, "s", entry(2)),
+      pipelined.addIpSetEntry(CLUSTER, "s", entry(3)), // over the limit: waits for a slot
+      pipelined.updateIpSetEntry(CLUSTER, "s", "10.0.0.1", { comment: "x" }, "d".repeat(40)), // digest: waits for all
+      pipelined.addIpSetEntry(CLUSTER, "s", entry(4)), // after a digest-carrying write: waits for it
+      pipelined.deleteIpSetEntry(CLUSTER, "s", "10.0.0.8", "e".repeat(40)),
+    ]);
+    await waitFor(() => server.seen.length === 3);
+    for (let i = 0; i < 20; i++) await tick();
+    expect(server.seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /cluster/firewall/ipset/s",
+      "DELETE /cluster/firewall/ipset/s/10.0.0.9",
+      "POST /cluster/firewall/ipset/s",
+    ]);
+    const served = async (n: number) => {
+      release();
+      await waitFor(() => server.seen.length >= n);
+      for (let i = 0; i < 20; i++) await tick();
+    };
+    await served(4);
+    await served(5);
+    expect(server.seen.slice(3).map((r) => `${r.method} ${r.path} ${r.inFlight}`)).toEqual([
+      "POST /cluster/firewall/ipset/s 1",
+      "PUT /cluster/firewall/ipset/s/10.0.0.1 1",
+    ]);
+    await served(6);
+    await served(7);
+    expect(server.seen.slice(5).map((r) => `${r.method} ${r.path} ${r.inFlight}`)).toEqual([
+      "POST /cluster/firewall/ipset/s 1",
+      "DELETE /cluster/firewall/ipset/s/10.0.0.8 1",
+    ]);
+    release();
+    await done;
+    expect(server.maxInFlight()).toBe(3);
+    await client.close();
   });
 
   it("keeps at most maxConcurrency calls in flight", async () => {

@@ -187,7 +187,7 @@ describe("WriteJournal", () => {
     await expect(j.write("created rule 0 disabled", () => Promise.reject(network))).rejects.toThrow();
     expect(j.touched).toBe(true);
     expect(j.summary()).toBe(
-      "0 of 2 writes; the next write got no answer, so it may have been applied too (created rule 0 disabled)",
+      "0 of 2 writes; the next write got no clear answer, so it may have been applied too (created rule 0 disabled)",
     );
   });
 });
