@@ -11,7 +11,7 @@ function settings(emu: ReturnType<typeof lab.handle>) {
 }
 
 async function configured(config: Record<string, unknown>) {
-  const provider = createProvider("Alias", {}) as Required<pulumi.dynamic.ResourceProvider>;
+  const provider = createProvider("Alias", {}, { notify: () => {} }) as Required<pulumi.dynamic.ResourceProvider>;
   await provider.configure({ config: { get: (k: string) => config[k], require: () => "" } as never });
   return provider;
 }
