@@ -3,7 +3,7 @@
  */
 import { cell, duration, formatTable, ratio, targetCell } from "../../../bench/report";
 import type { ScenarioResult } from "../../../bench/results";
-import { DEFAULT_OUT, parseSettings } from "../../../bench/settings";
+import { DEFAULT_OUT, parseSettings, selected } from "../../../bench/settings";
 import { misses } from "../../../bench/targets";
 
 const m = (writes: number, reads: number, wallMs = 10) => ({ writes, reads, wallMs, peakRssMb: 100 });
@@ -104,6 +104,16 @@ describe("parseSettings", () => {
   it("fails naming the flag, the variable and the value", () => {
     expect(() => parseSettings(["--ipset-entries", "many"], {})).toThrow(
       /^--ipset-entries \(BENCH_IPSET_ENTRIES\): "many": /,
+    );
+  });
+
+  it("selects scenarios by a regular expression, and fails naming the flag when it is not one", () => {
+    const s = parseSettings(["--only", "lint|simulator", "--out", "/tmp/r.json"], {});
+    const names = ["rules 20: create", "lint: 50 configs", "simulator: 50000 packets"];
+    expect(names.filter((n) => selected(n, s.only))).toEqual(["lint: 50 configs", "simulator: 50000 packets"]);
+    expect(names.filter((n) => selected(n, undefined))).toEqual(names);
+    expect(() => parseSettings(["--only", "lint(", "--out", "/tmp/r.json"], {})).toThrow(
+      /^--only \(BENCH_ONLY\): "lint\(": not a regular expression/,
     );
   });
 
