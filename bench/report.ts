@@ -20,8 +20,12 @@ export function duration(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-/** One strategy's cell: `writes/reads (ratios), time`. */
-export function cell(m: Measured, minimum: ScenarioResult["minimum"]): string {
+/** The cell of a strategy that has no equivalent in a scenario (its result is `null`). */
+export const NO_EQUIVALENT = "—";
+
+/** One strategy's cell: `writes/reads (ratios), time`, or {@link NO_EQUIVALENT}. */
+export function cell(m: Measured | null, minimum: ScenarioResult["minimum"]): string {
+  if (m === null) return NO_EQUIVALENT;
   return `${m.writes}/${m.reads} (${ratio(m.writes, minimum.writes)}/${ratio(m.reads, minimum.reads)}), ${duration(m.wallMs)}`;
 }
 
@@ -74,7 +78,11 @@ export function markdownTable(results: BenchResults): string {
   const esc = (x: string) => x.replace(/\|/g, "\\|");
   return [
     `Measured by \`npm run bench\` (\`bench/results.json\`): ${settingsLine(results.settings)}.`,
-    "Each cell: writes/reads (each as a multiple of the minimum), wall time.",
+    `Each cell: writes/reads (each as a multiple of the minimum), wall time${
+      results.scenarios.some((r) => r.bpg === null || r.naive === null)
+        ? `; ${NO_EQUIVALENT}: the strategy has no equivalent, so nothing was run`
+        : ""
+    }.`,
     "",
     `| ${head.join(" | ")} |`,
     `| ${head.map(() => "---").join(" | ")} |`,

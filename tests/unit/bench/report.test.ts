@@ -1,7 +1,7 @@
 /**
  * How the bench judges and shows results, and how it reads its settings; no server involved.
  */
-import { cell, duration, formatTable, ratio, targetCell } from "../../../bench/report";
+import { cell, duration, formatTable, markdownTable, ratio, targetCell } from "../../../bench/report";
 import type { ScenarioResult } from "../../../bench/results";
 import { DEFAULT_OUT, parseSettings, selected } from "../../../bench/settings";
 import { misses } from "../../../bench/targets";
@@ -76,6 +76,16 @@ describe("tables", () => {
   it("print writes/reads with their ratios to the minimum and the wall time", () => {
     expect(cell(m(20, 41, 1234), { writes: 1, reads: 1 })).toBe("20/41 (20×/41×), 1.2 s");
     expect(targetCell(result("rules 20: comment edit", { ours: m(1, 2) }))).toBe("min writes ✓; ≤ 1 read ✗");
+  });
+
+  it("show a strategy without an equivalent as a dash, and say so under the table", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, ours: m(0, 0), bpg: null, naive: null };
+    const preview = result("stack 50: no-change preview", none);
+    expect(cell(null, preview.minimum)).toBe("—");
+    const md = markdownTable({ settings: {}, scenarios: [preview] });
+    expect(md).toContain("| stack 50: no-change preview | 0/0 | 0/0 (=/=), 10 ms | — | — |");
+    expect(md).toContain("—: the strategy has no equivalent, so nothing was run.");
+    expect(markdownTable({ settings: {}, scenarios: [result("rules 20: move one")] })).not.toContain("—");
   });
 
   it("lines the columns up under a header", () => {
