@@ -29,9 +29,14 @@ export function cell(m: Measured | null, minimum: ScenarioResult["minimum"]): st
   return `${m.writes}/${m.reads} (${ratio(m.writes, minimum.writes)}/${ratio(m.reads, minimum.reads)}), ${duration(m.wallMs)}`;
 }
 
-/** The target cell: each covering target's label with ✓ or ✗, plus the lock-bound time. */
+/**
+ * The target cell: each covering target's label with ✓ or ✗ (and what ours measured, for a target
+ * that states it), plus the lock-bound time.
+ */
 export function targetCell(r: ScenarioResult): string {
-  const parts = targetsOf(r.name).map((t) => `${t.label} ${t.miss(r) === undefined ? "✓" : "✗"}`);
+  const parts = targetsOf(r.name).map(
+    (t) => `${t.label} ${t.miss(r) === undefined ? "✓" : "✗"}${t.figure ? ` (${t.figure(r)})` : ""}`,
+  );
   if (r.lockBoundMs !== undefined)
     parts.push(`lock-bound ${duration(r.lockBoundMs)} (ours ${(r.ours.wallMs / r.lockBoundMs).toFixed(2)}×)`);
   const writesOk = r.ours.writes <= r.minimum.writes ? "✓" : "✗";

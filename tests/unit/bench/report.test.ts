@@ -4,7 +4,7 @@
 import { cell, duration, formatTable, markdownTable, ratio, targetCell } from "../../../bench/report";
 import type { ScenarioResult } from "../../../bench/results";
 import { DEFAULT_OUT, parseSettings, selected } from "../../../bench/settings";
-import { misses } from "../../../bench/targets";
+import { misses, packetsPerSec } from "../../../bench/targets";
 
 const m = (writes: number, reads: number, wallMs = 10) => ({ writes, reads, wallMs, peakRssMb: 100 });
 const result = (name: string, over: Partial<ScenarioResult> = {}): ScenarioResult => ({
@@ -67,6 +67,18 @@ describe("misses", () => {
     ]);
   });
 
+  it("holds lint to 200 ms per config and the simulator to 10,000 packets per second", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, bpg: null, naive: null };
+    const lint = (wallMs: number) => result("lint: 50 configs", { ...none, ours: m(0, 0, wallMs) });
+    const sim = (wallMs: number) => result("simulator: 50000 packets", { ...none, ours: m(0, 0, wallMs) });
+    expect(misses([lint(10_000), sim(5000)])).toEqual([]);
+    expect(misses([lint(10_001), sim(6250)])).toEqual([
+      "lint: 50 configs: ours took 10001 ms, target 10000 ms",
+      "simulator: 50000 packets: ours simulated 8,000 packets/s, target 10,000",
+    ]);
+    expect(packetsPerSec(sim(800))).toBe(62_500);
+  });
+
   it("finds nothing to say when every target is met", () => {
     expect(misses([result("rules 20: append", { minimum: { writes: 3, reads: 1 }, ours: m(3, 2) })])).toEqual([]);
   });
@@ -86,6 +98,14 @@ describe("tables", () => {
     expect(md).toContain("| stack 50: no-change preview | 0/0 | 0/0 (=/=), 10 ms | — | — |");
     expect(md).toContain("—: the strategy has no equivalent, so nothing was run.");
     expect(markdownTable({ settings: {}, scenarios: [result("rules 20: move one")] })).not.toContain("—");
+  });
+
+  it("show the measured rate of the simulator, and the time per config and peak RSS of lint", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, bpg: null, naive: null };
+    const sim = result("simulator: 50000 packets", { ...none, ours: m(0, 0, 800) });
+    const lint = result("lint: 50 configs", { ...none, ours: { ...m(0, 0, 1045.9), peakRssMb: 203.1 } });
+    expect(targetCell(sim)).toBe("min writes ✓; ≥ 10,000 packets/s ✓ (ours 62,500 packets/s)");
+    expect(targetCell(lint)).toBe("min writes ✓; ≤ 200 ms per config ✓ (ours 20.9 ms per config, peak RSS 203.1 MiB)");
   });
 
   it("lines the columns up under a header", () => {
