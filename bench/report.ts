@@ -20,14 +20,23 @@ export function duration(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-/** One strategy's cell: `writes/reads (ratios), time`. */
-export function cell(m: Measured, minimum: ScenarioResult["minimum"]): string {
+/** The cell of a strategy that has no equivalent in a scenario (its result is `null`). */
+export const NO_EQUIVALENT = "—";
+
+/** One strategy's cell: `writes/reads (ratios), time`, or {@link NO_EQUIVALENT}. */
+export function cell(m: Measured | null, minimum: ScenarioResult["minimum"]): string {
+  if (m === null) return NO_EQUIVALENT;
   return `${m.writes}/${m.reads} (${ratio(m.writes, minimum.writes)}/${ratio(m.reads, minimum.reads)}), ${duration(m.wallMs)}`;
 }
 
-/** The target cell: each covering target's label with ✓ or ✗, plus the lock-bound time. */
+/**
+ * The target cell: each covering target's label with ✓ or ✗ (and what ours measured, for a target
+ * that states it), plus the lock-bound time.
+ */
 export function targetCell(r: ScenarioResult): string {
-  const parts = targetsOf(r.name).map((t) => `${t.label} ${t.miss(r) === undefined ? "✓" : "✗"}`);
+  const parts = targetsOf(r.name).map(
+    (t) => `${t.label} ${t.miss(r) === undefined ? "✓" : "✗"}${t.figure ? ` (${t.figure(r)})` : ""}`,
+  );
   if (r.lockBoundMs !== undefined)
     parts.push(`lock-bound ${duration(r.lockBoundMs)} (ours ${(r.ours.wallMs / r.lockBoundMs).toFixed(2)}×)`);
   const writesOk = r.ours.writes <= r.minimum.writes ? "✓" : "✗";
@@ -74,7 +83,11 @@ export function markdownTable(results: BenchResults): string {
   const esc = (x: string) => x.replace(/\|/g, "\\|");
   return [
     `Measured by \`npm run bench\` (\`bench/results.json\`): ${settingsLine(results.settings)}.`,
-    "Each cell: writes/reads (each as a multiple of the minimum), wall time.",
+    `Each cell: writes/reads (each as a multiple of the minimum), wall time${
+      results.scenarios.some((r) => r.bpg === null || r.naive === null)
+        ? `; ${NO_EQUIVALENT}: the strategy has no equivalent, so nothing was run`
+        : ""
+    }.`,
     "",
     `| ${head.join(" | ")} |`,
     `| ${head.map(() => "---").join(" | ")} |`,

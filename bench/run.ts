@@ -17,7 +17,7 @@ import { duration, formatTable, settingsLine } from "./report";
 import type { BenchResults, ScenarioResult } from "./results";
 import { resultOf } from "./scenario";
 import { allScenarios } from "./scenarios/index";
-import { type BenchSettings, DEFAULT_OUT, parseSettings } from "./settings";
+import { type BenchSettings, DEFAULT_OUT, parseSettings, selected } from "./settings";
 import { misses } from "./targets";
 
 /** What a run records about itself in `settings`. */
@@ -50,7 +50,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 2;
   }
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const scenarios = allScenarios(settings).filter((s) => settings.only === undefined || s.name.includes(settings.only));
+  const all = allScenarios(settings);
+  const scenarios = all.filter((s) => selected(s.name, settings.only));
+  if (scenarios.length === 0) {
+    log(
+      `--only ${JSON.stringify(settings.only)} matches no scenario; the scenarios are:\n  ${all.map((s) => s.name).join("\n  ")}`,
+    );
+    return 2;
+  }
   log(
     `emulator latency ${settings.latencyMs} ms + write cost ${settings.writeCostMs} ms; ${scenarios.length} scenarios`,
   );

@@ -17,7 +17,10 @@ export interface Scenario {
   readonly name: string;
   /** The fewest writes and reads any correct strategy needs; why is stated where it is built. */
   readonly minimum: CallCount;
-  /** Runs ours, bpg and naive, each from the same start state, and returns their costs. */
+  /**
+   * Runs ours, bpg and naive, each from the same start state, and returns their costs; `null` for
+   * a strategy that has no equivalent in the scenario (nothing run).
+   */
   run(ctx: BenchContext): Promise<Pick<ScenarioResult, "ours" | "bpg" | "naive" | "lockBoundMs">>;
 }
 

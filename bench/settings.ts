@@ -9,7 +9,7 @@
  * | `--ipset-entries` | `BENCH_IPSET_ENTRIES` | 10000 | entries of the IPSet create and edits |
  * | `--refresh-entries` | `BENCH_REFRESH_ENTRIES` | 100000 | entries of the IPSet refresh |
  * | `--lock-bound-concurrency` | `BENCH_LOCK_BOUND_CONCURRENCY` | 16 | requests in flight of the lock-bound fill |
- * | `--only` | `BENCH_ONLY` | all | run only scenarios whose name contains this text (needs `--out`) |
+ * | `--only` | `BENCH_ONLY` | all | run only scenarios whose name matches this regular expression (needs `--out`) |
  * | `--out` | `BENCH_OUT` | `bench/results.json` | where to write the results |
  */
 import { join } from "node:path";
@@ -30,9 +30,28 @@ const settingsSchema = z.object({
   ipsetEntries: size.default(10_000),
   refreshEntries: size.default(100_000),
   lockBoundConcurrency: z.coerce.number().int().min(1).max(256).default(16),
-  only: z.string().min(1).optional(),
+  only: z
+    .string()
+    .min(1)
+    .refine(
+      (s) => {
+        try {
+          new RegExp(s);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: "not a regular expression (JavaScript syntax, e.g. 'lint|simulator')" },
+    )
+    .optional(),
   out: z.string().min(1).optional(),
 });
+
+/** Whether scenario `name` is selected by `only` (a regular expression; every scenario when absent). */
+export function selected(name: string, only: string | undefined): boolean {
+  return only === undefined || new RegExp(only).test(name);
+}
 
 /** A run's settings. */
 export type BenchSettings = Omit<z.output<typeof settingsSchema>, "out"> & { readonly out: string };

@@ -2,14 +2,15 @@
  * Every scenario of `npm run bench`, in run order (quick ones first, the 10,000-entry IPSet runs,
  * which take most of the time, last).
  *
- * Extension point: the policy engine's scenarios ("lint of 50 configs", "simulator packets/s",
- * issue 13) go into this list when `provider/policy` lands: a {@link Scenario} whose `run`
- * measures ours (and the baselines where they have an equivalent, else zero calls) and, for a
- * rate, a target in `../targets.ts` that reads it from `wallMs` (e.g. packets / wallMs).
+ * Extension point: a new scenario is a {@link Scenario} in this list. A strategy with no
+ * equivalent in it returns `null` (as bpg and naive do for the policy engine's scenarios, shown as
+ * —); a rate is checked by a target in `../targets.ts` that reads it from `wallMs` and the count
+ * the scenario's name carries (e.g. packets / wallMs).
  */
 import type { Scenario } from "../scenario";
 import type { BenchSettings } from "../settings";
 import { ipSetCreateScenario, ipSetEditScenarios } from "./ipset";
+import { policyScenarios } from "./policy";
 import { ruleScenarios } from "./rules";
 import { ipSetRefreshScenario, stackScenarios } from "./stack";
 
@@ -18,6 +19,7 @@ export function allScenarios(settings: BenchSettings): Scenario[] {
   return [
     ...settings.rules.flatMap((n) => ruleScenarios(n)),
     ...stackScenarios(),
+    ...policyScenarios(),
     ipSetRefreshScenario(settings.refreshEntries),
     ipSetCreateScenario(settings.ipsetEntries, settings.lockBoundConcurrency),
     ...ipSetEditScenarios(settings.ipsetEntries),

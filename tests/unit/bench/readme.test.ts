@@ -20,6 +20,20 @@ describe("bench/results.json", () => {
   });
 });
 
+describe("benchResultsSchema", () => {
+  const measured = { writes: 0, reads: 0, wallMs: 791.2, peakRssMb: 244.2 };
+  const scenario = { name: "simulator: 50000 packets", minimum: { writes: 0, reads: 0 }, ours: measured };
+
+  it("takes null for a strategy that has no equivalent, and nothing else in its place", () => {
+    const parse = (extra: object) =>
+      benchResultsSchema.safeParse({ settings: {}, scenarios: [{ ...scenario, ...extra }] });
+    expect(parse({ bpg: null, naive: null }).success).toBe(true);
+    expect(parse({ naive: null }).success).toBe(false);
+    expect(parse({ bpg: null, naive: {} }).success).toBe(false);
+    expect(parse({ bpg: null, naive: null, packetsPerSec: 63195 }).success).toBe(false);
+  });
+});
+
 describe("README performance table", () => {
   it("equals what bench/readme.ts generates from the committed results", () => {
     expect(readme).toContain(BEGIN_MARKER);

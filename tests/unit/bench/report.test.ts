@@ -1,10 +1,10 @@
 /**
  * How the bench judges and shows results, and how it reads its settings; no server involved.
  */
-import { cell, duration, formatTable, ratio, targetCell } from "../../../bench/report";
+import { cell, duration, formatTable, markdownTable, ratio, targetCell } from "../../../bench/report";
 import type { ScenarioResult } from "../../../bench/results";
-import { DEFAULT_OUT, parseSettings } from "../../../bench/settings";
-import { misses } from "../../../bench/targets";
+import { DEFAULT_OUT, parseSettings, selected } from "../../../bench/settings";
+import { misses, packetsPerSec } from "../../../bench/targets";
 
 const m = (writes: number, reads: number, wallMs = 10) => ({ writes, reads, wallMs, peakRssMb: 100 });
 const result = (name: string, over: Partial<ScenarioResult> = {}): ScenarioResult => ({
@@ -67,6 +67,18 @@ describe("misses", () => {
     ]);
   });
 
+  it("holds lint to 200 ms per config and the simulator to 10,000 packets per second", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, bpg: null, naive: null };
+    const lint = (wallMs: number) => result("lint: 50 configs", { ...none, ours: m(0, 0, wallMs) });
+    const sim = (wallMs: number) => result("simulator: 50000 packets", { ...none, ours: m(0, 0, wallMs) });
+    expect(misses([lint(10_000), sim(5000)])).toEqual([]);
+    expect(misses([lint(10_001), sim(6250)])).toEqual([
+      "lint: 50 configs: ours took 10001 ms, target 10000 ms",
+      "simulator: 50000 packets: ours simulated 8,000 packets/s, target 10,000",
+    ]);
+    expect(packetsPerSec(sim(800))).toBe(62_500);
+  });
+
   it("finds nothing to say when every target is met", () => {
     expect(misses([result("rules 20: append", { minimum: { writes: 3, reads: 1 }, ours: m(3, 2) })])).toEqual([]);
   });
@@ -76,6 +88,24 @@ describe("tables", () => {
   it("print writes/reads with their ratios to the minimum and the wall time", () => {
     expect(cell(m(20, 41, 1234), { writes: 1, reads: 1 })).toBe("20/41 (20×/41×), 1.2 s");
     expect(targetCell(result("rules 20: comment edit", { ours: m(1, 2) }))).toBe("min writes ✓; ≤ 1 read ✗");
+  });
+
+  it("show a strategy without an equivalent as a dash, and say so under the table", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, ours: m(0, 0), bpg: null, naive: null };
+    const preview = result("stack 50: no-change preview", none);
+    expect(cell(null, preview.minimum)).toBe("—");
+    const md = markdownTable({ settings: {}, scenarios: [preview] });
+    expect(md).toContain("| stack 50: no-change preview | 0/0 | 0/0 (=/=), 10 ms | — | — |");
+    expect(md).toContain("—: the strategy has no equivalent, so nothing was run.");
+    expect(markdownTable({ settings: {}, scenarios: [result("rules 20: move one")] })).not.toContain("—");
+  });
+
+  it("show the measured rate of the simulator, and the time per config and peak RSS of lint", () => {
+    const none = { minimum: { writes: 0, reads: 0 }, bpg: null, naive: null };
+    const sim = result("simulator: 50000 packets", { ...none, ours: m(0, 0, 800) });
+    const lint = result("lint: 50 configs", { ...none, ours: { ...m(0, 0, 1045.9), peakRssMb: 203.1 } });
+    expect(targetCell(sim)).toBe("min writes ✓; ≥ 10,000 packets/s ✓ (ours 62,500 packets/s)");
+    expect(targetCell(lint)).toBe("min writes ✓; ≤ 200 ms per config ✓ (ours 20.9 ms per config, peak RSS 203.1 MiB)");
   });
 
   it("lines the columns up under a header", () => {
@@ -104,6 +134,16 @@ describe("parseSettings", () => {
   it("fails naming the flag, the variable and the value", () => {
     expect(() => parseSettings(["--ipset-entries", "many"], {})).toThrow(
       /^--ipset-entries \(BENCH_IPSET_ENTRIES\): "many": /,
+    );
+  });
+
+  it("selects scenarios by a regular expression, and fails naming the flag when it is not one", () => {
+    const s = parseSettings(["--only", "lint|simulator", "--out", "/tmp/r.json"], {});
+    const names = ["rules 20: create", "lint: 50 configs", "simulator: 50000 packets"];
+    expect(names.filter((n) => selected(n, s.only))).toEqual(["lint: 50 configs", "simulator: 50000 packets"]);
+    expect(names.filter((n) => selected(n, undefined))).toEqual(names);
+    expect(() => parseSettings(["--only", "lint(", "--out", "/tmp/r.json"], {})).toThrow(
+      /^--only \(BENCH_ONLY\): "lint\(": not a regular expression/,
     );
   });
 
