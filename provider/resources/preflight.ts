@@ -1,7 +1,7 @@
 import type { FirewallApi } from "../client/firewall";
 import { MissingReferenceError } from "../errors";
 import { type Scope, scopeId } from "../model/scope";
-import type { RuleFields, WireAlias } from "../model/wire";
+import { isNamedAlias, type RuleFields, type WireAlias } from "../model/wire";
 
 /**
  * Reads for reference checks and alias lookups: each list (a scope's aliases, a scope's IPSets,
@@ -24,9 +24,14 @@ export class ReferenceLists {
     return hit;
   }
 
-  /** The aliases of a cluster or guest scope. */
+  /**
+   * The aliases of a cluster or guest scope, without the nameless alias of an `[ALIASES]` line
+   * Proxmox could not parse (no rule can name it).
+   */
   aliases(scope: Scope): Promise<WireAlias[]> {
-    return this.#once(`aliases ${scopeId(scope)}`, () => this.#api.listAliases(scope));
+    return this.#once(`aliases ${scopeId(scope)}`, async () =>
+      (await this.#api.listAliases(scope)).filter(isNamedAlias),
+    );
   }
 
   /** The IPSet names of a cluster or guest scope. */
