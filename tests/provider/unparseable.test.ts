@@ -1,8 +1,9 @@
 /**
  * Every resource kind against what Proxmox keeps of `.fw` lines it could not parse (BEHAVIOR.md
  * §11): the nameless alias, IPSet entries flagged with `errors` (without cidr, `!`, duplicates, a
- * missing alias, a zero prefix, a CRLF header). Flagged IPSet entries are not the resource's (left
- * alone, out of state, diff, drift and the adopt decision, reported once).
+ * missing alias, a zero prefix, a CRLF header), and rules flagged for naming a missing alias, IPSet
+ * or group. Flagged IPSet entries are not the resource's (left alone, out of state, diff, drift and
+ * the adopt decision, reported once); flagged rules are the list's own, kept where they are.
  */
 import { useEmulator } from "../helpers/emulator";
 import { providerFor, withoutGuardNotes, writes } from "./helpers";
@@ -219,5 +220,112 @@ describe("IpSet with entries Proxmox flags", () => {
     const old = await p.read("cluster/ipset/servers");
     await p.delete("cluster/ipset/servers", old.props!);
     expect(await cluster()).toBe("[ALIASES]\n\nlab 192.0.2.20\n\n");
+  });
+});
+
+describe("rules Proxmox flags for naming a missing alias, IPSet or group", () => {
+  const FILE = [
+    "[ALIASES]",
+    "",
+    "lab 192.0.2.20",
+    "",
+    "[RULES]",
+    "",
+    "IN ACCEPT -p tcp -dport 22",
+    "IN ACCEPT -source nosuchalias -p tcp -dport 80 # dangling",
+    "GROUP nosuchgroup",
+    "",
+    "[group web]",
+    "",
+    "IN ACCEPT -dest +nosuchset -p tcp -dport 443",
+    "",
+  ].join("\n");
+  const RULES = [
+    { action: "ACCEPT", proto: "tcp", dport: 22 },
+    { action: "ACCEPT", source: "nosuchalias", proto: "tcp", dport: 80, comment: "dangling" },
+    { type: "group", action: "nosuchgroup" },
+  ];
+  const KEPT =
+    "the rule is already on the server exactly as declared and is left as it is: fix the reference, or remove the rule";
+
+  it("adopts a list holding them with zero writes, keeping them in its state, and warns about each", async () => {
+    await emu.handle().editFile("firewall/cluster.fw", FILE);
+    const messages: string[] = [];
+    const p = await providerFor("FirewallRules", emu.handle(), messages);
+    const checked = await p.check({}, { rules: RULES, adopt: true });
+    expect(checked.failures).toBeUndefined();
+    emu.handle().calls.reset();
+    const created = await p.create(checked.inputs);
+    expect(writes(emu.handle())).toBe(0);
+    const read = await p.read(created.id, created.outs);
+    expect(read.props).toEqual(created.outs);
+    expect((await p.diff(created.id, read.props!, checked.inputs)).changes).toBe(false);
+    expect(withoutGuardNotes(messages).filter((m) => m.startsWith("warning: "))).toEqual([
+      `warning: rules of cluster: rules[1].source: no cluster alias 'nosuchalias' (cluster aliases: lab); Proxmox would skip this rule; ${KEPT}`,
+      `warning: rules of cluster: rules[2].action: security group 'nosuchgroup' does not exist (security groups: web); Proxmox would apply nothing for this rule; ${KEPT}`,
+    ]);
+  });
+
+  it("changes other rules of the list around them with the minimal writes", async () => {
+    await emu.handle().editFile("firewall/cluster.fw", FILE);
+    const p = await providerFor("FirewallRules", emu.handle());
+    const old = await p.read("cluster");
+    const news = await p.check(old.inputs!, { rules: [...RULES.slice(1), { action: "DROP", comment: "rest" }] });
+    emu.handle().calls.reset();
+    await p.update("cluster", old.props!, news.inputs);
+    // the new DROP is created disabled, moved to the end, then enabled; the rule above the kept ones goes
+    expect(emu.handle().calls.snapshot()).toEqual({
+      "DELETE /cluster/firewall/rules/{pos}": 1,
+      "POST /cluster/firewall/rules": 1,
+      "PUT /cluster/firewall/rules/{pos}": 2,
+      // the reference check's reads (the list once), then the plan's read; every write carried a digest
+      "GET /cluster/firewall/aliases": 1,
+      "GET /cluster/firewall/groups": 1,
+      "GET /cluster/firewall/rules": 2,
+    });
+    expect(await cluster()).toContain(
+      "[RULES]\n\nIN ACCEPT -source nosuchalias -p tcp -dport 80 # dangling\nGROUP nosuchgroup\nIN DROP # rest\n",
+    );
+  });
+
+  it("fails a write that would edit one, or add another copy, naming each, with nothing written", async () => {
+    await emu.handle().editFile("firewall/cluster.fw", FILE);
+    const p = await providerFor("FirewallRules", emu.handle());
+    const old = await p.read("cluster");
+    const edited = RULES.map((r, i) => (i === 1 ? { ...r, comment: "still dangling" } : r));
+    for (const rules of [edited, [...RULES, RULES[2]]]) {
+      const news = await p.check(old.inputs!, { rules });
+      emu.handle().calls.reset();
+      const e = await failure(p.update("cluster", old.props!, news.inputs));
+      expect(e.code).toBe("FW_MISSING_REFERENCE");
+      expect(writes(emu.handle())).toBe(0);
+    }
+    const news = await p.check(old.inputs!, { rules: edited });
+    const e = await failure(p.update("cluster", old.props!, news.inputs));
+    expect(e.message).toBe(
+      "rules of cluster: rules[1].source: no cluster alias 'nosuchalias' (cluster aliases: lab); Proxmox would skip this rule; nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)",
+    );
+  });
+
+  it("adopts a security group holding one with zero writes and changes its other rules", async () => {
+    await emu.handle().editFile("firewall/cluster.fw", FILE);
+    const messages: string[] = [];
+    const p = await providerFor("SecurityGroup", emu.handle(), messages);
+    const rule = { action: "ACCEPT", dest: "+nosuchset", proto: "tcp", dport: 443 };
+    const checked = await p.check({}, { name: "web", rules: [rule], adopt: true });
+    emu.handle().calls.reset();
+    const created = await p.create(checked.inputs);
+    expect(writes(emu.handle())).toBe(0);
+    expect((await p.read(created.id, created.outs)).props).toEqual(created.outs);
+    expect(messages).toContain(
+      `warning: security group web: rules[0].dest: no cluster IPSet 'nosuchset' (cluster IPSets: none); for an SDN IPSet write '+sdn/nosuchset'; Proxmox would skip this rule; ${KEPT}`,
+    );
+    const news = await p.check(checked.inputs, { name: "web", rules: [{ action: "ACCEPT", macro: "SSH" }, rule] });
+    emu.handle().calls.reset();
+    await p.update(created.id, created.outs, news.inputs);
+    expect(writes(emu.handle())).toBe(1);
+    const moved = await p.check(checked.inputs, { name: "web", rules: [{ ...rule, dport: 8443 }] });
+    const e = await failure(p.update(created.id, created.outs, moved.inputs));
+    expect(e.code).toBe("FW_MISSING_REFERENCE");
   });
 });
