@@ -1,34 +1,27 @@
 /**
  * Reads a {@link FwSnapshot} through the Proxmox API: the inventory (nodes, guests, VNets) and every
  * firewall list of the chosen scope, with the provider's HTTP client (same endpoint, credentials,
- * TLS and retry settings). Aliases and IPSet entries are decoded leniently, because Proxmox returns
- * what it could not parse too (the nameless alias, entries without `cidr`, BEHAVIOR.md §11).
+ * TLS and retry settings). Proxmox returns what it could not parse too (the nameless alias, IPSet
+ * entries flagged with `errors`, possibly without `cidr`, BEHAVIOR.md §11): the client decodes
+ * them apart, and they are carried over as Proxmox holds them, each with a warning.
  *
  * @module
  */
-import { z } from "zod";
-import { pathSegment } from "../client/encode";
 import { FirewallApi } from "../client/firewall";
 import type { PveHttpClient } from "../client/http";
-import { firewallPath } from "../client/scope";
 import type { FwSnapshot, GuestFw, NodeFw, SnapshotScope, SnapshotWarning, VnetFw } from "../codegen/snapshot";
 import { includesCluster } from "../codegen/snapshot";
 import { fwFileFor } from "../fw/path";
 import type { FwConfig, FwGroup, FwIpSet, FwIpSetEntry } from "../fw/types";
 import { CLUSTER, type Scope, scopeId } from "../model/scope";
-import { RULE_FIELD_NAMES, type RuleFields, type WireRule } from "../model/wire";
-
-const aliasItem = z.looseObject({
-  name: z.string().optional(),
-  cidr: z.string().optional(),
-  comment: z.string().optional(),
-});
-const entryItem = z.looseObject({
-  cidr: z.string().optional(),
-  nomatch: z.union([z.number(), z.boolean(), z.string()]).optional(),
-  comment: z.string().optional(),
-  errors: z.record(z.string(), z.string()).optional(),
-});
+import {
+  isFlaggedEntry,
+  isNamedAlias,
+  RULE_FIELD_NAMES,
+  type RuleFields,
+  type WireIpSetEntryItem,
+  type WireRule,
+} from "../model/wire";
 
 /** Options of {@link readLiveSnapshot}. */
 export interface LiveReadOptions {
@@ -52,7 +45,7 @@ export async function readLiveSnapshot(
 ): Promise<{ snapshot: FwSnapshot; warnings: SnapshotWarning[] }> {
   const api = new FirewallApi(http);
   const warnings: SnapshotWarning[] = [];
-  const reader = new ScopeReader(http, api, warnings);
+  const reader = new ScopeReader(api, warnings);
   const cluster = includesCluster(scope) ? await reader.read(CLUSTER) : undefined;
   const inventory = await inventoryOf(api, scope);
   const nodes: NodeFw[] = await Promise.all(
@@ -120,7 +113,6 @@ async function guestDetails(api: FirewallApi, g: GuestRef): Promise<{ name?: str
 /** Reads the config of one scope as Proxmox's parser holds it. */
 class ScopeReader {
   constructor(
-    readonly http: PveHttpClient,
     readonly api: FirewallApi,
     readonly warnings: SnapshotWarning[],
   ) {}
@@ -150,16 +142,13 @@ class ScopeReader {
   }
 
   async aliases(scope: Scope, file: string): Promise<FwConfig["aliases"]> {
-    const items = await this.http.request("GET", `${firewallPath(scope)}/aliases`, undefined, {
-      subject: `aliases of ${scopeId(scope)}`,
-      schema: z.array(aliasItem),
-    });
+    const items = await this.api.listAliases(scope);
     return items.map((a) => {
-      if (a.name === undefined) {
+      if (!isNamedAlias(a)) {
         this.warnings.push({ file, message: "Proxmox lists a nameless alias: an [ALIASES] line it could not parse" });
         return { name: "", cidr: "" };
       }
-      return { name: a.name, cidr: a.cidr ?? "", ...(a.comment === undefined ? {} : { comment: a.comment }) };
+      return { name: a.name, cidr: a.cidr, ...(a.comment === undefined ? {} : { comment: a.comment }) };
     });
   }
 
@@ -167,10 +156,7 @@ class ScopeReader {
     const sets = await this.api.listIpSets(scope);
     return Promise.all(
       sets.map(async (s) => {
-        const items = await this.http.request("GET", `${firewallPath(scope)}/ipset/${pathSegment(s.name)}`, undefined, {
-          subject: `ipset ${scopeId(scope)}/ipset/${s.name}`,
-          schema: z.array(entryItem),
-        });
+        const { entries: items } = await this.api.listIpSetEntries(scope, s.name);
         const entries = items.map((e) => entryFields(e, s.name, file, this.warnings));
         return { name: s.name, ...(s.comment === undefined ? {} : { comment: s.comment }), entries };
       }),
@@ -189,17 +175,12 @@ class ScopeReader {
   }
 }
 
-function entryFields(
-  e: z.output<typeof entryItem>,
-  set: string,
-  file: string,
-  warnings: SnapshotWarning[],
-): FwIpSetEntry {
+function entryFields(e: WireIpSetEntryItem, set: string, file: string, warnings: SnapshotWarning[]): FwIpSetEntry {
   const entry: FwIpSetEntry = { cidr: e.cidr ?? "" };
   if (e.nomatch !== undefined && Number(e.nomatch) >= 1) entry.nomatch = 1;
   if (e.comment !== undefined) entry.comment = e.comment;
-  const error = e.errors?.cidr;
-  if (error !== undefined) {
+  if (isFlaggedEntry(e)) {
+    const error = e.errors["cidr"] ?? Object.values(e.errors).join("; ");
     entry.errors = { cidr: error };
     const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
     warnings.push({ file, message: `ipset '${set}': ${what}: ${error.trimEnd()} (Proxmox flags it and skips it)` });

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { fileKey, type Scope, scopeId } from "../model/scope";
-import { type AliasFields, type WireAlias, wireAliasSchema } from "../model/wire";
+import {
+  type AliasFields,
+  type WireAlias,
+  type WireAliasItem,
+  wireAliasItemSchema,
+  wireAliasSchema,
+} from "../model/wire";
 import { pathSegment } from "./encode";
 import type { PveHttpClient } from "./http";
 import { assertScopeKind, firewallPath } from "./scope";
@@ -30,11 +36,15 @@ export class AliasApi {
     this.#http = http;
   }
 
-  /** All aliases of `scope`, sorted by lower-cased name. One GET. */
-  async listAliases(scope: Scope): Promise<WireAlias[]> {
+  /**
+   * All aliases of `scope`, sorted by lower-cased name, each with the list digest. One GET. The list
+   * may hold the nameless alias of an `[ALIASES]` line Proxmox could not parse (BEHAVIOR.md §11):
+   * {@link isNamedAlias} tells it apart.
+   */
+  async listAliases(scope: Scope): Promise<WireAliasItem[]> {
     return this.#http.request("GET", aliasesPath(scope), undefined, {
       subject: `aliases of ${scopeId(scope)}`,
-      schema: z.array(wireAliasSchema),
+      schema: z.array(wireAliasItemSchema),
     });
   }
 

@@ -3,8 +3,8 @@ import { fileKey, type Scope, scopeId } from "../model/scope";
 import {
   type IpSetEntryFields,
   type WireIpSet,
-  type WireIpSetEntry,
-  wireIpSetEntrySchema,
+  type WireIpSetEntryItem,
+  wireIpSetEntryItemSchema,
   wireIpSetSchema,
 } from "../model/wire";
 import { pathSegment } from "./encode";
@@ -81,11 +81,16 @@ export class IpSetApi {
     );
   }
 
-  /** The entries of one set (sorted by cidr text) and their digest (absent when empty). One GET. */
-  async listIpSetEntries(scope: Scope, name: string): Promise<{ entries: WireIpSetEntry[]; digest?: string }> {
+  /**
+   * The entries of one set, in Proxmox's order (the file's: sorted by cidr text once Proxmox wrote
+   * it), and their digest (absent when empty). One GET. Entries Proxmox flags (lines it could not
+   * parse, duplicates, missing aliases, zero prefixes; BEHAVIOR.md §11) are listed too, with their
+   * `errors` and possibly without `cidr`: {@link isFlaggedEntry} tells them apart.
+   */
+  async listIpSetEntries(scope: Scope, name: string): Promise<{ entries: WireIpSetEntryItem[]; digest?: string }> {
     const entries = await this.#http.request("GET", setPath(scope, name), undefined, {
       subject: setSubject(scope, name),
-      schema: z.array(wireIpSetEntrySchema),
+      schema: z.array(wireIpSetEntryItemSchema),
     });
     const digest = entries[0]?.digest;
     return digest === undefined ? { entries } : { entries, digest };

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { NOT_AN_ADDRESS, ZERO_PREFIX_ERROR } from "../fw/entry";
 import type { FwIpSet } from "../fw/types";
 import { canonicalAliasCidr, validateAlias } from "../model/alias";
 import { canonicalComment, formatIssues } from "../model/common";
@@ -76,9 +75,10 @@ export function aliasArgs(alias: AliasFields, ctx: BuildContext): Record<string,
 }
 
 /**
- * The entries of an IPSet the program can declare, in Proxmox's order. Entries Proxmox flags are
- * reported; those the provider cannot declare (no cidr, not an address, a zero prefix, a repeat of
- * an earlier entry) are left out. An entry naming a missing alias is kept: it is what Proxmox holds.
+ * The entries of an IPSet the program can declare, in Proxmox's order. Every entry Proxmox flags
+ * (no cidr, not an address, a zero prefix, a repeat of an earlier entry, an alias that does not
+ * exist) is left out and reported: it is not the `IpSet` resource's (the resource leaves it as it
+ * is and out of its state), so declaring it would make the first `up` try to add it again.
  */
 export function declarableEntries(set: FwIpSet, ctx: BuildContext): IpSetEntryFields[] {
   const seen = new Set<string>();
@@ -86,21 +86,23 @@ export function declarableEntries(set: FwIpSet, ctx: BuildContext): IpSetEntryFi
   for (const entry of set.entries) {
     const error = entry.errors?.cidr;
     const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
-    if (entry.cidr === "" || error === NOT_AN_ADDRESS || error === ZERO_PREFIX_ERROR) {
-      ctx.warn(
-        `ipset '${set.name}': ${what} is left out: Proxmox flags it (${error?.trimEnd()}) and skips it; remove it in Proxmox`,
-      );
-      continue;
-    }
     const key = canonicalIpSetCidr(entry.cidr);
-    if (seen.has(key)) {
+    if (seen.has(key) || error?.startsWith("duplicate ")) {
       ctx.warn(
         `ipset '${set.name}': ${what} repeats an earlier entry and is left out (Proxmox drops it on its next write)`,
       );
       continue;
     }
+    if (error !== undefined) {
+      const fix = error.startsWith("no such alias")
+        ? "create the alias and declare the entry, or remove it in Proxmox"
+        : "remove it in Proxmox";
+      ctx.warn(
+        `ipset '${set.name}': ${what} is left out: Proxmox flags it (${error.trimEnd()}) and skips it, and the IpSet resource leaves it as it is; ${fix}`,
+      );
+      continue;
+    }
     seen.add(key);
-    if (error !== undefined) ctx.warn(`ipset '${set.name}': ${what}: ${error} (kept; Proxmox skips it until fixed)`);
     const comment = canonicalComment(entry.comment);
     const nomatch = entry.nomatch !== undefined && Number(entry.nomatch) >= 1;
     out.push({ cidr: entry.cidr, ...(nomatch ? { nomatch: 1 } : {}), ...(comment === undefined ? {} : { comment }) });

@@ -3,7 +3,7 @@ import { hasCode, InputError } from "../errors";
 import { ALIAS_INPUT_KEYS, aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
 import type { Issue } from "../model/common";
 import { type Scope, scopeId } from "../model/scope";
-import type { AliasFields } from "../model/wire";
+import { type AliasFields, isNamedAlias } from "../model/wire";
 import { MAX_REPLANS } from "./apply-rules";
 import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props, sameValue } from "./framework";
@@ -14,9 +14,13 @@ function refOf(scope: Scope, name: string): string {
   return scope.kind === "vm" ? `guest/${name}` : `dc/${name}`;
 }
 
-/** The alias `name` (case-insensitive, as Proxmox compares them) with the list digest. */
+/**
+ * The alias `name` (case-insensitive, as Proxmox compares them) with the list digest. The nameless
+ * alias Proxmox keeps for an `[ALIASES]` line it could not parse is never found: no name matches
+ * it, no resource holds it, and it is never written or deleted.
+ */
 async function findAlias(api: FirewallApi, scope: Scope, name: string) {
-  const aliases = await api.listAliases(scope);
+  const aliases = (await api.listAliases(scope)).filter(isNamedAlias);
   const found = aliases.find((a) => a.name.toLowerCase() === name.toLowerCase());
   return found && { alias: canonicalAlias(found), digest: found.digest };
 }

@@ -37,6 +37,11 @@ export interface KindContext {
   readonly journal: WriteJournal;
   /** Lists read for reference checks and alias lookups, at most once each in this operation. */
   readonly lists: ReferenceLists;
+  /**
+   * Reports a warning line to the user (`warning: ...`) once per provider process: a line already
+   * reported (e.g. by the `check` of the same create) is not repeated.
+   */
+  readonly warn: Notify;
 }
 
 /** Plain state objects: what Pulumi stores as a resource's outputs and (canonical) inputs. */
@@ -185,6 +190,8 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   readonly #clients: ClientPool;
   readonly #notify: Notify;
   readonly #lockout: LockoutGuard;
+  /** Warning lines already reported by this provider (see {@link KindContext.warn}). */
+  readonly #warned = new Set<string>();
 
   /**
    * @param kind - the resource class name for messages (`FirewallRules`)
@@ -358,7 +365,12 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   #context(props: Props): KindContext {
     const cluster = props["cluster"];
     const api = this.#clients.api(typeof cluster === "string" ? cluster : undefined);
-    return { api, journal: new WriteJournal(), lists: new ReferenceLists(api) };
+    const warn: Notify = (line) => {
+      if (this.#warned.has(line)) return;
+      this.#warned.add(line);
+      this.#notify(line);
+    };
+    return { api, journal: new WriteJournal(), lists: new ReferenceLists(api), warn };
   }
 
   /**

@@ -10,7 +10,7 @@
 import type { FirewallApi } from "../client/firewall";
 import type { FwConfig, FwGroup, FwIpSet } from "../fw/types";
 import { cleanCidr, parseCidr, parseIp } from "../model/ip";
-import type { RuleFields } from "../model/wire";
+import { isFlaggedEntry, isNamedAlias, type RuleFields } from "../model/wire";
 import type { PolicyConfigs, PolicyNode, PolicyTopology } from "../policy/types";
 import { storedRule } from "./apply-rules";
 import { referenceOf } from "./preflight";
@@ -172,15 +172,16 @@ export async function readLiveView(
     sets.map(async (s) => ({
       name: s.name,
       entries: wantedSets.has(s.name.toLowerCase())
-        ? (
-            await lists.once(`cluster ipset ${s.name}`, () => api.listIpSetEntries({ kind: "cluster" }, s.name))
-          ).entries.map((e) => ({ cidr: e.cidr, ...(e.nomatch ? { nomatch: 1 as const } : {}) }))
+        ? (await lists.once(`cluster ipset ${s.name}`, () => api.listIpSetEntries({ kind: "cluster" }, s.name))).entries
+            // Proxmox skips the entries it flags when it compiles the set.
+            .filter((e) => !isFlaggedEntry(e))
+            .map((e) => ({ cidr: e.cidr, ...(e.nomatch ? { nomatch: 1 as const } : {}) }))
         : [],
     })),
   );
   const cluster: FwConfig = {
     options: textOptions(options.options),
-    aliases: aliases.map((a) => ({ name: a.name, cidr: a.cidr })),
+    aliases: aliases.filter(isNamedAlias).map((a) => ({ name: a.name, cidr: a.cidr })),
     ipsets: fwSets,
     rules,
     groups: fwGroups,

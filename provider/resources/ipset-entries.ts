@@ -9,7 +9,15 @@ import type { IpSetEntryFields } from "../model/wire";
 import { planIpSetEntries } from "../plan/ipset";
 import type { IpSetOp } from "../plan/ops";
 import { MAX_REPLANS } from "./apply-rules";
-import { listDigest } from "./digest";
+import {
+  assertNotFlagged,
+  byCidr,
+  type EntryList,
+  entriesDigest,
+  type FlaggedEntry,
+  readEntries,
+  rewrittenSet,
+} from "./ipset-flagged";
 import { type Tally, WriteJournal } from "./journal";
 
 /**
@@ -26,12 +34,6 @@ const DIGEST_BUDGET = 2_000_000;
  */
 const MIN_UNKNOWN_TO_STOP = 16;
 
-/** The entries of a set (canonical) and their digest (absent when empty), as read or predicted. */
-export interface EntryList {
-  readonly entries: IpSetEntryFields[];
-  readonly digest: string | undefined;
-}
-
 /** Options of {@link applyIpSetEntries}. */
 export interface ApplyEntriesOptions {
   /**
@@ -41,8 +43,8 @@ export interface ApplyEntriesOptions {
    */
   readonly journal?: WriteJournal;
   /**
-   * The set as this operation knows it without reading it (a set it has just created: empty). Saves
-   * the first read; what the writes then leave is read once to prove it.
+   * The set as this operation already read it, or knows it without reading (a set it has just
+   * created: empty). Saves the first read; what the writes then leave is read once to prove it.
    *
    * @default - the set is read first
    */
@@ -52,21 +54,6 @@ export interface ApplyEntriesOptions {
 /** The result of {@link applyIpSetEntries}: the entries as they now are, and the writes that landed. */
 export interface AppliedEntries extends EntryList {
   readonly writes: number;
-}
-
-const byCidr = (a: IpSetEntryFields, b: IpSetEntryFields) => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0);
-
-/** The digest Proxmox computes over a set's entries (sorted by cidr text; `nomatch` 1 or absent). */
-export function entriesDigest(entries: Iterable<IpSetEntryFields>): string | undefined {
-  const sorted = [...entries].sort(byCidr);
-  if (sorted.length === 0) return undefined;
-  return listDigest(sorted.map((e) => ({ cidr: e.cidr, comment: e.comment, nomatch: e.nomatch })));
-}
-
-/** Reads a set's entries in canonical form, sorted as Proxmox stores them, with their digest. */
-export async function readEntries(api: FirewallApi, scope: Scope, name: string): Promise<EntryList> {
-  const { entries, digest } = await api.listIpSetEntries(scope, name);
-  return { entries: entries.map((e) => canonicalIpSetEntry(e)).sort(byCidr), digest };
 }
 
 /** Entry writes are summarised by kind: `added 120 of 2000 entries`. */
@@ -166,25 +153,45 @@ async function pipeline(ops: readonly IpSetOp[], limit: number, send: (op: IpSet
 /** The set during a round: the entries as predicted, and whether they are known to be exact. */
 interface Round {
   readonly entries: Map<string, IpSetEntryFields>;
+  /** The entries Proxmox flags, as read, then as its rewrite of the file leaves them. */
+  flagged: readonly FlaggedEntry[];
   /** Read, or proven by a write whose digest Proxmox checked. */
   exact: boolean;
-  /** The digest of `entries`, valid while `hashed` (hashed at most once per change, see {@link digestOf}). */
-  digest: string | undefined;
+  /**
+   * The digest of the set, valid while `hashed` (hashed at most once per change, see
+   * {@link digestOf}); `null` when only a read can tell (see {@link rewrittenSet}).
+   */
+  digest: string | undefined | null;
   hashed: boolean;
 }
 
-/** The digest of the round's set at this moment. */
-function digestOf(round: Round): string | undefined {
+/**
+ * The digest of the round's set at this moment, flagged entries included: after a write, as
+ * Proxmox's rewrite of the file leaves them (which the round then keeps); `null` when that cannot
+ * be predicted.
+ */
+function digestOf(round: Round): string | undefined | null {
   if (!round.hashed) {
-    round.digest = entriesDigest(round.entries.values());
+    if (round.flagged.length === 0) round.digest = entriesDigest(round.entries.values());
+    else {
+      const after = rewrittenSet(round.entries.values(), round.flagged);
+      round.digest = after ? after.digest : null;
+      if (after) round.flagged = after.flagged;
+    }
     round.hashed = true;
   }
   return round.digest;
 }
 
-/** After `landed` writes succeeded (without or with a checked digest), the round's prediction. */
+/**
+ * After `landed` writes succeeded (without or with a checked digest), the round's prediction. A
+ * remove takes every entry with its cidr, a flagged repeat too (Proxmox filters the set by cidr).
+ */
 function advance(round: Round, landed: readonly IpSetOp[], checked: boolean): void {
-  for (const op of landed) applyEntryOp(round.entries, op);
+  for (const op of landed) {
+    applyEntryOp(round.entries, op);
+    if (op.kind === "deleteEntry") round.flagged = round.flagged.filter((f) => f.cidr !== op.cidr);
+  }
   if (landed.length > 0) [round.exact, round.hashed] = [checked, false];
 }
 
@@ -222,6 +229,7 @@ async function sendRound(
   const { journal } = ctx;
   const round: Round = {
     entries: new Map(list.entries.map((e) => [e.cidr, e])),
+    flagged: list.flagged,
     exact,
     digest: list.digest,
     hashed: true,
@@ -251,6 +259,11 @@ async function sendRound(
 
   for (const [i, op] of serial.entries()) {
     const digest = i === 0 || predict ? digestOf(round) : undefined;
+    if (digest === null) {
+      // Proxmox's rewrite of the flagged entries cannot be predicted: one read says what the set is.
+      withdraw([...serial.slice(i), ...pipelinedDeletes]);
+      return { end: "reread", list: await readEntries(ctx.api, ctx.scope, ctx.name), writes };
+    }
     try {
       await write(op, digest);
     } catch (e) {
@@ -299,6 +312,16 @@ async function sendRound(
  * rest from that read, so an add that landed is never sent twice. Bounded by
  * {@link WriteJournal.allowRetry}. A refusal stops the round and is thrown after the writes in
  * flight finished (and, when some had an unknown outcome, after one read settled them).
+ *
+ * Entries Proxmox flags (`ipset-flagged.ts`) are left alone: never planned, written or removed
+ * (except that removing an entry removes its flagged repeats with it, as Proxmox does), but counted
+ * in every predicted digest as Proxmox's rewrite of the file leaves them. When that rewrite cannot
+ * be predicted (an entry that reads back as a section header), the set is read after the first
+ * writes instead, and planned from that read.
+ *
+ * @throws MissingReferenceError before the first write when a declared entry's cidr is held only by
+ *   an entry Proxmox flags (e.g. `dc/office` while the alias does not exist): Proxmox would refuse
+ *   to add it
  */
 export async function applyIpSetEntries(
   api: FirewallApi,
@@ -317,6 +340,7 @@ export async function applyIpSetEntries(
   };
   let list = options.known ?? (await readEntries(api, scope, name));
   let exact = options.known === undefined;
+  assertNotFlagged(scope, name, list, desired);
   for (;;) {
     const ops = planIpSetEntries(list.entries, desired);
     if (ops.length === 0) return { ...list, writes };
@@ -334,10 +358,13 @@ export async function applyIpSetEntries(
       continue;
     }
     const { round } = end;
-    if (round.exact) return { entries: [...round.entries.values()].sort(byCidr), digest: digestOf(round), writes };
+    const predicted = digestOf(round);
+    if (round.exact && predicted !== null)
+      return { entries: [...round.entries.values()].sort(byCidr), flagged: round.flagged, digest: predicted, writes };
     // The last writes carried no digest: one read proves the result, or shows a concurrent edit.
     list = await readEntries(api, scope, name);
-    if (list.digest === digestOf(round)) return { ...list, writes };
+    if (predicted === null) continue; // nothing to prove against: planned again from the read
+    if (list.digest === predicted) return { ...list, writes };
     mismatch();
   }
 }

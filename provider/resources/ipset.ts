@@ -8,7 +8,8 @@ import type { IpSetOp } from "../plan/ops";
 import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { entryLine } from "./describe";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
-import { applyIpSetEntries, type EntryList, readEntries } from "./ipset-entries";
+import { applyIpSetEntries } from "./ipset-entries";
+import { type EntryList, flaggedWarning, readEntries } from "./ipset-flagged";
 import { objectId, parseObjectId } from "./object-id";
 import { markOwner, ownerMark } from "./ownership";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
@@ -30,18 +31,30 @@ function refOf(scope: Scope, name: string): string {
   return scope.kind === "vm" ? `+guest/${name}` : `+dc/${name}`;
 }
 
-/** The props of a set with this comment and these entries: what {@link readSet} returns for it. */
+/**
+ * The props of a set with this comment and these entries: what {@link readSet} returns for it. The
+ * entries are the resource's own: those Proxmox flags are not part of the state (the digest, an
+ * output, still covers them).
+ */
 function setProps(scope: Scope, name: string, comment: string | undefined, list: EntryList): Props {
   const canonical = canonicalIpSet({ name, comment, entries: list.entries });
   return { scope: scopeArgsOf(scope), ...ipSetFromWire(canonical), ref: refOf(scope, name), digest: list.digest ?? "" };
 }
 
+/** Reports, once, the entries Proxmox flags in a set just read (see `ipset-flagged.ts`). */
+function warnFlagged(ctx: KindContext, scope: Scope, name: string, list: EntryList): void {
+  const line = flaggedWarning(`${scopeId(scope)}/ipset/${name}`, list.flagged);
+  if (line) ctx.warn(line);
+}
+
 /** The set as it is: one GET of the scope's sets, one of its entries. */
-async function readSet(api: FirewallApi, scope: Scope, name: string): Promise<Props | undefined> {
-  const sets = await api.listIpSets(scope);
+async function readSet(ctx: KindContext, scope: Scope, name: string): Promise<Props | undefined> {
+  const sets = await ctx.api.listIpSets(scope);
   const set = sets.find((s) => s.name === name);
   if (!set) return undefined;
-  return setProps(scope, name, set.comment, await readEntries(api, scope, name));
+  const list = await readEntries(ctx.api, scope, name);
+  warnFlagged(ctx, scope, name, list);
+  return setProps(scope, name, set.comment, list);
 }
 
 /** The canonical inputs of read props: all but the digest (`ref` is derived from the inputs in `check`). */
@@ -131,13 +144,17 @@ export const ipSetKind: KindImpl = {
     const desired = desiredOf(inputs);
     const set = (await ctx.api.listIpSets(scope)).find((s) => s.name === desired.name);
     if (!set) return undefined;
-    const { entries } = await readEntries(ctx.api, scope, desired.name);
+    const list = await readEntries(ctx.api, scope, desired.name);
+    warnFlagged(ctx, scope, desired.name, list);
+    const { entries } = list;
     const comment = canonicalComment(set.comment);
     const plan = planIpSetEntries(entries, desired.entries);
     const wanted = new Set(desired.entries.map(entryLine));
     const n = entries.length;
+    const f = list.flagged.length;
+    const flagged = f === 0 ? "" : ` (and ${f} that Proxmox flags, which are left alone)`;
     return {
-      headline: `ipset '${desired.name}' already exists in ${scopeId(scope)} with ${n} ${n === 1 ? "entry" : "entries"}${comment ? ` (comment: ${comment})` : ""}`,
+      headline: `ipset '${desired.name}' already exists in ${scopeId(scope)} with ${n} ${n === 1 ? "entry" : "entries"}${flagged}${comment ? ` (comment: ${comment})` : ""}`,
       items: entries.map(entryLine),
       mark: markOwner(comment),
       equal: comment === desired.comment && plan.length === 0,
@@ -170,7 +187,7 @@ export const ipSetKind: KindImpl = {
       );
     }
     // A set this create made is empty: the entries are added without a first read, then read once.
-    const known = intent.mode === "new" ? { entries: [], digest: undefined } : undefined;
+    const known = intent.mode === "new" ? { entries: [], flagged: [], digest: undefined } : undefined;
     const list = await applyIpSetEntries(ctx.api, scope, name, desired.entries, { journal: ctx.journal, known });
     if (mark || intent.mode !== "new") await setComment(ctx, scope, name, desired.comment);
     return setProps(scope, name, desired.comment, list);
@@ -182,16 +199,25 @@ export const ipSetKind: KindImpl = {
         ? { scope: propsScope(props), name: String(props["name"]) }
         : parseObjectId(id, "ipset");
     if (!target) return undefined;
-    const props2 = await readSet(ctx.api, target.scope, target.name);
+    const props2 = await readSet(ctx, target.scope, target.name);
     return props2 && { props: props2, inputs: inputsOf(props2) };
   },
 
+  /**
+   * Reconciles the entries (their first read reports the entries Proxmox flags, and refuses, before
+   * any write, a declared entry only a flagged one holds), then the comment.
+   */
   async update(ctx, _id, olds, news) {
     const scope = propsScope(news);
     const desired = desiredOf(news);
+    const known = await readEntries(ctx.api, scope, desired.name);
+    warnFlagged(ctx, scope, desired.name, known);
+    const list = await applyIpSetEntries(ctx.api, scope, desired.name, desired.entries, {
+      journal: ctx.journal,
+      known,
+    });
     if ((olds["comment"] ?? "") !== (desired.comment ?? ""))
       await setComment(ctx, scope, desired.name, desired.comment);
-    const list = await applyIpSetEntries(ctx.api, scope, desired.name, desired.entries, { journal: ctx.journal });
     return setProps(scope, desired.name, desired.comment, list);
   },
 

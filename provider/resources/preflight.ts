@@ -1,7 +1,9 @@
 import type { FirewallApi } from "../client/firewall";
 import { MissingReferenceError } from "../errors";
 import { type Scope, scopeId } from "../model/scope";
-import type { RuleFields, WireAlias } from "../model/wire";
+import { isNamedAlias, type RuleFields, type WireAlias } from "../model/wire";
+import { ruleKey } from "../plan/rule-fields";
+import { storedRule } from "./apply-rules";
 
 /**
  * Reads for reference checks and alias lookups: each list (a scope's aliases, a scope's IPSets,
@@ -24,9 +26,14 @@ export class ReferenceLists {
     return hit;
   }
 
-  /** The aliases of a cluster or guest scope. */
+  /**
+   * The aliases of a cluster or guest scope, without the nameless alias of an `[ALIASES]` line
+   * Proxmox could not parse (no rule can name it).
+   */
   aliases(scope: Scope): Promise<WireAlias[]> {
-    return this.#once(`aliases ${scopeId(scope)}`, () => this.#api.listAliases(scope));
+    return this.#once(`aliases ${scopeId(scope)}`, async () =>
+      (await this.#api.listAliases(scope)).filter(isNamedAlias),
+    );
   }
 
   /** The IPSet names of a cluster or guest scope. */
@@ -37,6 +44,14 @@ export class ReferenceLists {
   /** The security group names. */
   groups(): Promise<string[]> {
     return this.#once("groups", async () => (await this.#api.listGroups()).map((g) => g.group));
+  }
+
+  /**
+   * The rules of a scope's list or a security group (canonical), as they were when first asked for
+   * in this operation: what {@link verifyReferences} compares declared rules against.
+   */
+  rules(scope: Scope): Promise<RuleFields[]> {
+    return this.#once(`rules ${scopeId(scope)}`, async () => (await this.#api.listRules(scope)).rules.map(storedRule));
   }
 }
 
@@ -104,6 +119,19 @@ export function unresolved(
   return `${where} (${visible.guest ? `${guestSeen}; ` : ""}${seen})${sdn}`;
 }
 
+/** Options of {@link verifyReferences}. */
+export interface VerifyOptions {
+  /**
+   * The list whose rules the desired ones replace (a scope's, or a group's under its current name),
+   * read through `lists` only when some reference does not resolve.
+   *
+   * @default - the list is new (nothing on the server yet): every unresolved reference refuses
+   */
+  readonly existing?: Scope;
+  /** Receives the warning about each unresolved reference that is let through. @default - none */
+  readonly warn?: (line: string) => void;
+}
+
 /**
  * Verifies, before the first write of a rule list of `scope` (a scope's rules or a security
  * group's), that every security group, alias and IPSet its `desired` rules name exists where
@@ -111,25 +139,68 @@ export function unresolved(
  * names (a missing group silently applies nothing) and checks alias/IPSet names without their
  * scope, so a rule that would be skipped at generation is accepted by the API.
  *
- * Reads only the lists that some rule needs (through `lists`, at most once each).
+ * A declared rule that is already on the server exactly as declared (every field; Proxmox lists
+ * such a rule with `errors` when it names a missing alias or IPSet) is let through with a warning:
+ * the plan keeps such a rule as it is (at most it moves), so this write does not make it, and
+ * refusing would block every other change of the list, and the adoption of an imported program
+ * (whose rules equal the live ones). Only writes that would create such a rule or edit one (its
+ * reference, comment, enable or log) are refused. Duplicates count: two declared copies of a rule
+ * that is there once are one kept rule and one new one.
+ *
+ * Reads only the lists that some rule needs (through `lists`, at most once each), and the existing
+ * rules only when some reference does not resolve.
  *
  * @param what - how the message names the list, e.g. `rules of qemu/pve1/100`
- * @throws MissingReferenceError naming every unresolved reference (`rules[2].source: ...`) and what
- *   exists; nothing has been written then
+ * @throws MissingReferenceError naming every unresolved reference of a rule this write would make
+ *   (`rules[2].source: ...`) and what exists; nothing has been written then
  */
 export async function verifyReferences(
   lists: ReferenceLists,
   scope: Scope,
   desired: readonly RuleFields[],
   what: string,
+  options: VerifyOptions = {},
 ): Promise<void> {
-  const guest = scope.kind === "vm" ? scope : undefined;
+  const byRule = await unresolvedReferences(lists, scope, desired);
+  if (byRule.size === 0) return;
+  const kept = new Map<string, number>();
+  for (const rule of options.existing ? await lists.rules(options.existing) : [])
+    kept.set(ruleKey(rule), (kept.get(ruleKey(rule)) ?? 0) + 1);
   const problems: string[] = [];
+  for (const [i, found] of byRule) {
+    const key = ruleKey(desired[i]!);
+    const left = kept.get(key) ?? 0;
+    if (left === 0) {
+      problems.push(...found);
+      continue;
+    }
+    kept.set(key, left - 1);
+    for (const problem of found)
+      options.warn?.(
+        `warning: ${what}: ${problem}; the rule is already on the server exactly as declared and is left as it is: fix the reference, or remove the rule`,
+      );
+  }
+  if (problems.length > 0)
+    throw new MissingReferenceError(
+      `${what}: ${problems.join("; ")}; nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)`,
+    );
+}
+
+/** Each declared rule's unresolved references, by index (rules whose references resolve are left out). */
+async function unresolvedReferences(
+  lists: ReferenceLists,
+  scope: Scope,
+  desired: readonly RuleFields[],
+): Promise<Map<number, string[]>> {
+  const guest = scope.kind === "vm" ? scope : undefined;
+  const byRule = new Map<number, string[]>();
+  const add = (i: number, problem: string) => byRule.set(i, [...(byRule.get(i) ?? []), problem]);
   for (const [i, rule] of desired.entries()) {
     if (rule.type === "group") {
       const groups = await lists.groups();
       if (!groups.includes(rule.action))
-        problems.push(
+        add(
+          i,
           `rules[${i}].action: security group '${rule.action}' does not exist (security groups: ${names(groups)}); Proxmox would apply nothing for this rule`,
         );
       continue;
@@ -145,11 +216,8 @@ export async function verifyReferences(
         ...(guest ? { guest: await read(guest) } : {}),
       };
       const why = unresolved(spec, ref, visible);
-      if (why) problems.push(`rules[${i}].${field}: ${why}; Proxmox would skip this rule`);
+      if (why) add(i, `rules[${i}].${field}: ${why}; Proxmox would skip this rule`);
     }
   }
-  if (problems.length > 0)
-    throw new MissingReferenceError(
-      `${what}: ${problems.join("; ")}; nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)`,
-    );
+  return byRule;
 }

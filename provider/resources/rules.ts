@@ -97,12 +97,14 @@ export async function aliasVersions(
 
 /**
  * Makes the rule list of `scope` (a scope's or a security group's) equal `desired`: verifies its
- * references first (nothing is written when one is missing), then applies the minimal plan,
- * recording every write in the context's journal. `mark` keeps the list marked as half-made by
- * its creator until the last write (see {@link markRulePlan}).
+ * references first (nothing is written when one that this write would make is missing; one that is
+ * already on the server as declared is reported and kept, see {@link verifyReferences}), then
+ * applies the minimal plan, recording every write in the context's journal. `mark` keeps the list
+ * marked as half-made by its creator until the last write (see {@link markRulePlan}).
  *
  * @param what - how messages name the list (`rules of qemu/pve1/100`)
- * @throws MissingReferenceError before any write when a rule names a missing group, alias or IPSet
+ * @throws MissingReferenceError before any write when a rule it would write names a missing group,
+ *   alias or IPSet
  */
 export async function applyRules(
   ctx: KindContext,
@@ -111,7 +113,7 @@ export async function applyRules(
   what: string,
   mark?: string,
 ): Promise<{ rules: RuleFields[]; digest: string | undefined }> {
-  await verifyReferences(ctx.lists, scope, desired, what);
+  await verifyReferences(ctx.lists, scope, desired, what, { existing: scope, warn: ctx.warn });
   const applied = await applyRuleList(ctx.api, scope, desired, await aliasVersions(ctx.lists, scope, desired), {
     journal: ctx.journal,
     shape: mark === undefined ? undefined : (current, ops) => markRulePlan(current, ops, mark, desired),
@@ -182,7 +184,8 @@ export const rulesKind: KindImpl = {
 
   async survey(ctx, inputs) {
     const scope = propsScope(inputs);
-    const live = (await ctx.api.listRules(scope)).rules.map(storedRule);
+    // Through `lists`: the reference check of the create that follows compares against this read.
+    const live = await ctx.lists.rules(scope);
     if (live.length === 0) return undefined;
     const n = live.length;
     return surveyRuleList(

@@ -131,7 +131,8 @@ export const securityGroupKind: KindImpl = {
     const desired = desiredOf(inputs);
     const group = (await ctx.api.listGroups()).find((g) => g.group === desired.group);
     if (!group) return undefined;
-    const live = (await ctx.api.listRules(groupScope(desired.group))).rules.map(storedRule);
+    // Through `lists`: the reference check of the create that follows compares against this read.
+    const live = await ctx.lists.rules(groupScope(desired.group));
     const comment = canonicalComment(group.comment);
     const rules = surveyRuleList("", live, desired.rules, true);
     const n = live.length;
@@ -158,7 +159,10 @@ export const securityGroupKind: KindImpl = {
     const desired = desiredOf(inputs);
     const name = desired.group;
     const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.rules.length > 0;
-    await verifyReferences(ctx.lists, groupScope(name), desired.rules, `security group ${name}`);
+    await verifyReferences(ctx.lists, groupScope(name), desired.rules, `security group ${name}`, {
+      ...(intent.mode === "new" ? {} : { existing: groupScope(name) }),
+      warn: ctx.warn,
+    });
     if (intent.mode === "new") {
       const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
@@ -184,7 +188,10 @@ export const securityGroupKind: KindImpl = {
   async update(ctx, _id, olds, news) {
     const desired = desiredOf(news);
     const from = String(olds["name"]);
-    await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`);
+    await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`, {
+      existing: groupScope(from),
+      warn: ctx.warn,
+    });
     if (from !== desired.group || (olds["comment"] ?? "") !== (desired.comment ?? ""))
       await renameGroup(ctx, from, desired.group, desired.comment);
     const applied = await applyGroupRules(ctx, desired.group, desired.rules);

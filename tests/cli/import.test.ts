@@ -117,10 +117,16 @@ describe("pve-firewall import", () => {
       ]),
     );
     const index = (await readTree(out)).get("index.ts")!;
-    expect(index).toContain(
-      'entries: ["192.0.2.22", "dc/nosuchalias", { cidr: dcAliasLab.name, comment: "by alias" }]',
-    );
+    // Every entry Proxmox flags is left out (the IpSet resource leaves it alone), the missing alias's too.
+    expect(index).toContain('entries: ["192.0.2.22", { cidr: dcAliasLab.name, comment: "by alias" }]');
     expect(index).not.toContain("0.0.0.0/0");
+    expect(summary.warnings).toContain(
+      "firewall/cluster.fw: ipset 'servers': entry 'dc/nosuchalias' is left out: Proxmox flags it (no such alias 'nosuchalias') and skips it, and the IpSet resource leaves it as it is; create the alias and declare the entry, or remove it in Proxmox",
+    );
+    // Rules Proxmox flags stay in their lists as they are: adopting them writes nothing.
+    expect(index).toContain(
+      '{ action: "ACCEPT", source: "nosuchalias", proto: "tcp", dport: "80", comment: "names a missing alias" }',
+    );
   });
 
   it("imports one scope only, naming datacenter objects by their text", async () => {

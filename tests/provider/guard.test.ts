@@ -285,4 +285,17 @@ describe("lockout guard", () => {
     expect(emu.handle().calls.total()).toBe(0);
     expect(messages).toEqual([]);
   });
+
+  it("reads aliases and IPSets holding lines Proxmox could not parse, skipping them as Proxmox does", async () => {
+    await emu
+      .handle()
+      .editFile(
+        "firewall/cluster.fw",
+        "[ALIASES]\n\nthis line does not parse\n\n[IPSET admins]\n\n203.0.113.0/24\n192.0.2.1 192.0.2.9\n\n" +
+          "[RULES]\n\nIN ACCEPT -source +dc/admins -p tcp -dport 8006\nIN ACCEPT -source +dc/admins -p tcp -dport 22\n",
+      );
+    const options = await run()("ClusterFirewallOptions");
+    const checked = await options.check({}, ENABLE_DROP);
+    expect(checked.failures).toBeUndefined();
+  });
 });

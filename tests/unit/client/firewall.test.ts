@@ -4,6 +4,7 @@ import { PveHttpClient } from "../../../provider/client/http";
 import { firewallPath, rulesPath } from "../../../provider/client/scope";
 import { hasCode } from "../../../provider/errors";
 import { CLUSTER, type Scope } from "../../../provider/model/scope";
+import { isFlaggedEntry, isNamedAlias } from "../../../provider/model/wire";
 import { type FakePve, type Reply, type SeenRequest, startFakePve } from "./fake-pve";
 
 const NODE: Scope = { kind: "node", node: "pve1" };
@@ -221,6 +222,44 @@ describe("FirewallApi", () => {
     await expect(api.listAliases(QEMU)).resolves.toHaveLength(1);
     await expect(api.getAlias(CLUSTER, "office")).resolves.toMatchObject({ name: "Office", ipversion: 4 });
     await expect(api.listGroups()).resolves.toEqual([{ group: "web", comment: "tier", digest }]);
+  });
+
+  describe("what Proxmox keeps of lines it could not parse (BEHAVIOR.md §11)", () => {
+    const NOT_AN_ADDRESS = "value does not look like a valid IP address or CIDR network";
+
+    it("decodes the nameless alias apart from named ones", async () => {
+      reply = () => ({ data: [{ digest }, { name: "lab", cidr: "192.0.2.20", ipversion: 4, digest }] });
+      const aliases = await api.listAliases(CLUSTER);
+      expect(aliases).toEqual([{ digest }, { name: "lab", cidr: "192.0.2.20", ipversion: 4, digest }]);
+      expect(aliases.map(isNamedAlias)).toEqual([false, true]);
+    });
+
+    it("decodes IPSet entries Proxmox flags, with or without cidr, apart from the others", async () => {
+      const flagged = [
+        { nomatch: 1, errors: { cidr: NOT_AN_ADDRESS }, digest },
+        { cidr: "!", errors: { cidr: NOT_AN_ADDRESS }, digest },
+        { cidr: "192.0.2.22", errors: { cidr: "duplicate ipset entry for '192.0.2.22'" }, digest },
+        { cidr: "dc/nosuchalias", errors: { cidr: "no such alias 'nosuchalias'" }, digest },
+      ];
+      reply = () => ({ data: [...flagged, { cidr: "192.0.2.22", digest }] });
+      const { entries } = await api.listIpSetEntries(CLUSTER, "servers");
+      expect(entries).toEqual([...flagged, { cidr: "192.0.2.22", digest }]);
+      expect(entries.map(isFlaggedEntry)).toEqual([true, true, true, true, false]);
+    });
+
+    it("decodes a rule Proxmox flags with its errors", async () => {
+      const rule = { pos: 0, type: "in", action: "ACCEPT", enable: 1, source: "nosuchalias", digest };
+      reply = () => ({ data: [{ ...rule, errors: { source: "no such alias 'nosuchalias'" } }] });
+      const { rules } = await api.listRules(CLUSTER);
+      expect(rules).toEqual([{ ...rule, errors: { source: "no such alias 'nosuchalias'" } }]);
+    });
+
+    it("fails on an alias without cidr and on an entry without cidr that Proxmox does not flag", async () => {
+      reply = () => ({ data: [{ name: "lab", digest }] });
+      await expect(api.listAliases(CLUSTER)).rejects.toThrow(/unexpected response/);
+      reply = () => ({ data: [{ nomatch: 1, digest }] });
+      await expect(api.listIpSetEntries(CLUSTER, "servers")).rejects.toThrow(/unexpected response/);
+    });
   });
 
   it("reads the version, nodes, guests, guest config and vnets", async () => {
