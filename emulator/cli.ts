@@ -20,7 +20,10 @@ import { loadTopologyFile } from "./topology";
 export const EMULATOR_USAGE = `usage: pve-firewall emulator [--listen HOST:PORT] [--data DIR] [--topology FILE] [--http] [--env]
   [--token USER@REALM!ID=SECRET[:ro]]... [--user USER@REALM=PASSWORD]...
   [--faults JSON|@FILE] [--latency MS] [--seed N] [--lock-timeout MS] [--write-cost MS]
-  [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]`;
+  [--write-cost-per-kib MS] [--auth-delay MS] [--control-token SECRET]
+--control-token: the secret for the /_emulator control endpoint (header X-Emulator-Control:
+  GET|DELETE /_emulator/calls counts or resets requests; /_emulator/faults, /_emulator/files,
+  /_emulator/apply: see the README); a random one is printed in the JSON line when not given`;
 
 class UsageError extends Error {}
 
