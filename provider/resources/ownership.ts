@@ -104,8 +104,8 @@ export function decideCreate(
     why = `it carries this resource's ownership mark but also holds what this declaration does not; nothing was written; ${how}: ${reconcile}`;
   } else if (existing.equal) {
     why =
-      "it already equals this declaration but carries no ownership mark: either a create of this resource was interrupted after " +
-      "its last write, before Pulumi recorded it, or someone else made the same object; " +
+      "it already equals this declaration but carries no ownership mark, so it cannot be told apart from an object someone " +
+      "else made (it may also be this resource's, when its create was interrupted after the last write, before Pulumi recorded it); " +
       `nothing was written; ${how} (no writes needed)`;
   } else {
     why = `nothing was written; ${how}: ${reconcile}`;

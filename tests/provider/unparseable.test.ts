@@ -138,7 +138,7 @@ describe("IpSet with entries Proxmox flags", () => {
     expect(checked.failures?.[0]?.reason).toBe(
       "ipset 'servers' already exists in cluster with 2 entries (and 4 that Proxmox flags, which are left alone) (comment: lab servers):\n" +
         "  192.0.2.22\n  lab # by alias\n" +
-        "it already equals this declaration but carries no ownership mark: either a create of this resource was interrupted after its last write, before Pulumi recorded it, or someone else made the same object; nothing was written; set adopt: true on this IpSet to take it over (no writes needed)",
+        "it already equals this declaration but carries no ownership mark, so it cannot be told apart from an object someone else made (it may also be this resource's, when its create was interrupted after the last write, before Pulumi recorded it); nothing was written; set adopt: true on this IpSet to take it over (no writes needed)",
     );
   });
 

@@ -74,7 +74,7 @@ nothing was written; set adopt: true on this FirewallRules to take it over: it i
   it("fails on an unmarked object equal to the declaration, naming the interrupted-create window", () => {
     const d = decideCreate("Alias", existing({ equal: true, changes: [] }), false, ME);
     expect(d.ok ? "" : d.reason).toContain(
-      "it already equals this declaration but carries no ownership mark: either a create of this resource was interrupted after its last write, before Pulumi recorded it, or someone else made the same object; nothing was written; set adopt: true on this Alias to take it over (no writes needed)",
+      "it already equals this declaration but carries no ownership mark, so it cannot be told apart from an object someone else made (it may also be this resource's, when its create was interrupted after the last write, before Pulumi recorded it); nothing was written; set adopt: true on this Alias to take it over (no writes needed)",
     );
   });
 
