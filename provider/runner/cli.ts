@@ -227,7 +227,7 @@ async function execute(
         const preview = await pass(false);
         if (preview.failed || failures.any) {
           steps = preview.steps;
-          failures.run(`${kind} not applied: the preview failed, nothing was changed`);
+          failures.followUp(`${kind} not applied: the preview failed, nothing was changed`);
           return finish(true, false);
         }
         say(formatSummary(preview.steps, false, failures.counts()));

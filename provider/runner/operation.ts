@@ -41,6 +41,15 @@ export class Failures {
   }
 
   /**
+   * A consequence of failures already reported (e.g. "update not applied"): printed as an error
+   * line, but counted only when nothing else was, so the summary does not count one fault twice.
+   */
+  followUp(message: string): void {
+    if (this.any) this.print(`error: ${message}`);
+    else this.run(message);
+  }
+
+  /**
    * An error the program (or the provider host) logged. Without `--debug`, stack frames and the
    * runtime's "Running program ... failed" header are dropped, and an error that only repeats a
    * resource failure already shown (the SDK's "failed to register new resource ...") is not shown
