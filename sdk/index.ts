@@ -5,20 +5,13 @@
  * the `PROXMOX_VE_*` environment variables; they never enter resource inputs, outputs or state.
  */
 export { Alias, type AliasArgs } from "./alias";
+export { ClusterFirewallOptions, type ClusterFirewallOptionsArgs } from "./cluster-options";
 export { FirewallRules, type FirewallRulesArgs } from "./firewall-rules";
+export { GuestFirewallOptions, type GuestFirewallOptionsArgs } from "./guest-options";
 export { IpSet, type IpSetArgs, type IpSetEntryArgs } from "./ipset";
-export {
-  ClusterFirewallOptions,
-  type ClusterFirewallOptionsArgs,
-  type ConntrackHelper,
-  GuestFirewallOptions,
-  type GuestFirewallOptionsArgs,
-  NodeFirewallOptions,
-  type NodeFirewallOptionsArgs,
-  type Policy,
-  VnetFirewallOptions,
-  type VnetFirewallOptionsArgs,
-} from "./options";
+export { NodeFirewallOptions, type NodeFirewallOptionsArgs } from "./node-options";
+export type { ConntrackHelper, Policy } from "./options";
 export type { LogLevel, RuleArgs } from "./rule";
 export type { CommonArgs, FirewallScopeArgs } from "./scope";
 export { SecurityGroup, type SecurityGroupArgs } from "./security-group";
+export { VnetFirewallOptions, type VnetFirewallOptionsArgs } from "./vnet-options";
