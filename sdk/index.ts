@@ -3,7 +3,11 @@
  *
  * Credentials come from stack config (`proxmox:endpoint`, `proxmox:apiToken` as a secret, ...) or
  * the `PROXMOX_VE_*` environment variables; they never enter resource inputs, outputs or state.
+ *
+ * Loading it on an unsupported Node.js throws the one-line "needs Node.js >= 22.19" error.
  */
+import "../provider/require-node";
+
 export { Alias, type AliasArgs } from "./alias";
 export { ClusterFirewallOptions, type ClusterFirewallOptionsArgs } from "./cluster-options";
 export { FirewallRules, type FirewallRulesArgs } from "./firewall-rules";
