@@ -190,4 +190,43 @@ describe("options the runner does not implement", () => {
     expect(r.out).toContain("4 failed");
     expect(emu.handle().calls.total()).toBe(0);
   });
+
+  it('refuses transforms and hooks with its own message naming each, not the SDK\'s "update the Pulumi CLI"', async () => {
+    const type = "pulumi-nodejs:dynamic/proxmox-firewall:Alias";
+    const callbacks = "the runner does not call back into the program";
+    const options = await stack.run("preview", [
+      alias("transformed", { opts: { transforms: [1] } }),
+      alias("hooked", { opts: { hooks: { beforeCreate: ["audit"] } } }),
+      alias("onerror", { opts: { hooks: { onError: ["retry"] } } }),
+      alias("unhooked", { opts: { hooks: { beforeCreate: [] } } }),
+    ]);
+    expect(options.code).toBe(1);
+    expect(options.err).toContain(
+      `error: ${type} transformed: the \`transforms\` resource option is not supported by the local runner: ${callbacks}`,
+    );
+    for (const name of ["hooked", "onerror"]) {
+      expect(options.err).toContain(
+        `error: ${type} ${name}: the \`hooks\` resource option is not supported by the local runner: the runner does not run resource hooks`,
+      );
+    }
+    expect(options.out).toContain("Resources: + 1 to create, 0 unchanged, 3 failed");
+
+    const stackWide = await stack.run("preview", [{ kind: "StackTransform", name: "" }, alias("after")]);
+    expect(stackWide.code).toBe(1);
+    expect(stackWide.err).toContain(
+      `error: ${type} after: the stack transform the program registered (\`pulumi.runtime.registerResourceTransform\`) is not supported by the local runner: ${callbacks}`,
+    );
+    expect(stackWide.out).toContain("Resources: 0 unchanged, 1 failed");
+
+    const invoke = await stack.run("preview", [
+      { kind: "InvokeTransform", name: "" },
+      { kind: "GetStack", name: "" },
+    ]);
+    expect(invoke.code).toBe(1);
+    expect(invoke.err).toContain(
+      `the invoke transform the program registered (\`pulumi.runtime.registerInvokeTransform\`) is not supported by the local runner: ${callbacks}`,
+    );
+    for (const r of [options, stackWide, invoke]) expect(r.err).not.toContain("Please update the Pulumi CLI");
+    expect(writes(emu.handle())).toEqual({});
+  });
 });
