@@ -19,6 +19,7 @@ import {
   engineDiff,
   isDynamicType,
   pendingOf,
+  replaceProtectedError,
   type Step,
   stepOf,
 } from "./steps";
@@ -225,12 +226,7 @@ export class Deployment {
     }
     const values = { olds: old.inputs, news: inputs };
     if (diff.changes && diff.replaces.length > 0) {
-      if ((reg.protect ?? false) && old.protect) {
-        throw new Error(
-          `unable to replace resource "${reg.urn}" as it is currently marked for protection. To unprotect the ` +
-            "resource, remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`",
-        );
-      }
+      if ((reg.protect ?? false) && old.protect) throw replaceProtectedError(reg.urn);
       // A replacement recomputes defaults: check again without the old inputs, as the engine does.
       const rechecked = await this.ctx.host.check(reg.urn, {}, reg.inputs);
       if (rechecked.failures.length > 0) throw invalidInputs(rechecked.failures);

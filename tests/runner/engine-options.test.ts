@@ -49,12 +49,21 @@ describe("protect and retainOnDelete", () => {
     emu.handle().calls.reset();
     const destroyed = await stack.run("destroy", []);
     expect(destroyed.code).toBe(1);
+    const unprotect = "keep it in your Pulumi program with `protect: false` and run `pve-firewall up`";
     expect(destroyed.err).toContain(
-      "cannot be deleted because it is protected. To unprotect the resource, either remove the `protect` flag",
+      `cannot be deleted because it is protected. To unprotect the resource, ${unprotect}`,
     );
+    expect(destroyed.err).toContain("(the local runner has no `pulumi state unprotect`); then it can be deleted");
     expect(writes(emu.handle())).toEqual({});
     const dropped = await stack.run("up", [alias("lab")]);
     expect(dropped.code).toBe(1);
+    expect(dropped.err).toContain(unprotect);
+    const renamed = { ...alias("office", { opts: { protect: true } }), args: { name: "hq", cidr: "192.0.2.10" } };
+    const replaced = await stack.run("preview", [renamed, alias("lab")]);
+    expect(replaced.code).toBe(1);
+    expect(replaced.err).toContain(
+      "as it is currently marked for protection. To unprotect the resource, set `protect: false` on it in your Pulumi program and run `pve-firewall up`",
+    );
     expect(writes(emu.handle())).toEqual({});
     expect((await stack.run("up", [alias("office"), alias("lab")], "--skip-preview")).code).toBe(0);
     expect((await stack.run("destroy", [])).code).toBe(0);
