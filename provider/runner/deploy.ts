@@ -206,7 +206,8 @@ export class Deployment {
     const secretOut = (o: Props) => markSecret(o, reg.additionalSecretOutputs);
     const next = { ...base, inputs };
     if (recreating !== undefined && old) {
-      return this.create(next, stepOf(reg, "replace", recreating, { olds: old.inputs, news: inputs }), secretOut);
+      const values = { olds: old.inputs, news: inputs, retainOnDelete: old.retainOnDelete };
+      return this.create(next, stepOf(reg, "replace", recreating, values), secretOut);
     }
     if (!old) return this.create(next, stepOf(reg, "create", [], { news: inputs }), secretOut);
     if (wasExternal) {
@@ -232,7 +233,8 @@ export class Deployment {
       if (rechecked.failures.length > 0) throw invalidInputs(rechecked.failures);
       const replacement = { ...next, inputs: markSecret(rechecked.inputs, reg.additionalSecretOutputs) };
       const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-      const step: Step = { ...stepOf(reg, "replace", diff.replaces, values), deleteBeforeReplace: dbr };
+      const retained = { ...values, retainOnDelete: old.retainOnDelete };
+      const step: Step = { ...stepOf(reg, "replace", diff.replaces, retained), deleteBeforeReplace: dbr };
       if (!dbr) {
         this.replaced.add(old);
         return this.create(replacement, step, secretOut);
@@ -380,7 +382,9 @@ export class Deployment {
       }
       if (this.taken.has(r)) continue;
       if (r.protect) throw deleteProtectedError(r.urn);
-      const step = stepOf(r, r.external ? "discard" : "delete", [], { olds: r.inputs });
+      const step = r.external
+        ? stepOf(r, "discard", [], { olds: r.inputs })
+        : stepOf(r, "delete", [], { olds: r.inputs, retainOnDelete: r.retainOnDelete });
       this.emit(step, this.dryRun ? "plan" : "start");
       await this.deleteNow(r);
       if (!this.dryRun) this.emit(step, "done");

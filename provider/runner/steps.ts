@@ -23,6 +23,11 @@ export interface Step {
   /** Changed (update, refresh) or replacement-forcing (replace) property names. */
   readonly keys: readonly string[];
   readonly deleteBeforeReplace?: boolean;
+  /**
+   * A delete or replace of a resource whose old state has `retainOnDelete`: the object stays on the
+   * server (the engine's `[retain]` flag, `addRetainStatusFlag` in pkg/backend/display).
+   */
+  readonly retainOnDelete?: boolean;
   /** Old and new values (inputs; outputs for a refresh), for `--diff`. */
   readonly olds?: Props;
   readonly news?: Props;
@@ -47,14 +52,23 @@ export function isDynamicType(type: string): boolean {
   return /^pulumi-nodejs:dynamic(\/[^:]+)?:[^:]+$/.test(type);
 }
 
-/** A step for a resource. */
+/** A step for a resource; `retainOnDelete` is kept only when true. */
 export function stepOf(
   r: { urn: string; type: string },
   op: StepOp,
   keys: readonly string[] = [],
-  values?: { olds?: Props; news?: Props },
+  values?: { olds?: Props; news?: Props; retainOnDelete?: boolean },
 ): Step {
-  return { op, urn: r.urn, type: r.type, name: urnName(r.urn), keys, ...values };
+  const { retainOnDelete, ...rest } = values ?? {};
+  return {
+    op,
+    urn: r.urn,
+    type: r.type,
+    name: urnName(r.urn),
+    keys,
+    ...rest,
+    ...(retainOnDelete ? { retainOnDelete } : {}),
+  };
 }
 
 /**

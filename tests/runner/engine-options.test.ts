@@ -70,12 +70,21 @@ describe("protect and retainOnDelete", () => {
     expect(writes(emu.handle())).toEqual({ "DELETE /cluster/firewall/aliases/{name}": 2 });
   });
 
-  it("leaves a retainOnDelete alias on the server when it leaves the stack", async () => {
-    expect((await stack.run("up", [alias("kept", { opts: { retainOnDelete: true } })], "--skip-preview")).code).toBe(0);
+  it("leaves a retainOnDelete alias on the server when it leaves the stack, shown as [retain]", async () => {
+    const retained = (name: string) => alias(name, { opts: { retainOnDelete: true } });
+    expect((await stack.run("up", [retained("kept"), retained("other")], "--skip-preview")).code).toBe(0);
+    const type = "pulumi-nodejs:dynamic/proxmox-firewall:Alias";
+    const dropped = await stack.run("up", [retained("other")]);
+    expect(dropped.code).toBe(0);
+    expect(dropped.out).toContain(`  -  delete[retain] ${type}  kept\n`);
+    expect(dropped.out).toContain(`  -  deleted[retain] ${type}  kept\n`);
     const destroyed = await stack.run("destroy", [], "--skip-preview");
     expect(destroyed.code).toBe(0);
-    expect(writes(emu.handle())).toEqual({ "POST /cluster/firewall/aliases": 1 });
-    expect(await emu.handle().readFile("firewall/cluster.fw")).toContain("kept 192.0.2.10");
+    expect(destroyed.out).toContain(`  -  deleted[retain] ${type}  other\n`);
+    expect(writes(emu.handle())).toEqual({ "POST /cluster/firewall/aliases": 2 });
+    const file = await emu.handle().readFile("firewall/cluster.fw");
+    expect(file).toContain("kept 192.0.2.10");
+    expect(file).toContain("other 192.0.2.10");
     await emu.handle().editFile("firewall/cluster.fw", "");
   });
 });
