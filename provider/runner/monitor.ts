@@ -39,15 +39,23 @@ export interface MonitorHandler {
 }
 
 /**
- * Features the runner answers `SupportsFeature` with true for. Others read as false, and the SDK
- * then refuses the options that need them itself (`deletedWith`: "The Pulumi CLI does not support
- * ... Please update the Pulumi CLI") or falls back to plain values. `transforms`,
- * `invokeTransforms`, `resourceHooks` and `errorHooks` are answered true only so that the SDK sends
- * them instead of telling a runner user to update a CLI they do not have: registering a hook or a
- * stack transform is accepted, and its first use is refused with the runner's own message naming it
- * (`registration.ts`).
+ * Features the runner answers `SupportsFeature` with true for; others read as false, and the SDK
+ * then falls back to plain values. `deletedWith`, `replaceWith`, `transforms`, `invokeTransforms`,
+ * `resourceHooks` and `errorHooks` are answered true only so that the SDK sends them instead of
+ * refusing them itself with "The Pulumi CLI does not support ... Please update the Pulumi CLI",
+ * advice a runner user cannot follow: registering a hook or a stack transform is accepted, and the
+ * first use of each is refused with the runner's own message naming it (`registration.ts`).
  */
-const features = new Set(["secrets", "aliasSpecs", "transforms", "invokeTransforms", "resourceHooks", "errorHooks"]);
+const features = new Set([
+  "secrets",
+  "aliasSpecs",
+  "deletedWith",
+  "replaceWith",
+  "transforms",
+  "invokeTransforms",
+  "resourceHooks",
+  "errorHooks",
+]);
 
 function fail(callback: grpc.sendUnaryData<never>, e: unknown): void {
   callback({ code: grpc.status.UNKNOWN, details: (e as Error).message ?? String(e) }, null);

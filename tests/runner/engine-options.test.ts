@@ -191,11 +191,13 @@ describe("options the runner does not implement", () => {
       ["customTimeouts", { customTimeouts: { create: "5m" } }, "dynamic providers get no timeout from the engine"],
       ["version", { version: "1.2.3" }, "plugin versions are not resolved"],
       ["hideDiffs", { hideDiffs: ["cidr"] }, "use pulumi up for this program"],
+      ["deletedWith", { deletedWith: "anchor" }, "use pulumi up for this program"],
+      ["replaceWith", { replaceWith: ["anchor"] }, "use pulumi up for this program"],
     ];
-    const r = await stack.run(
-      "preview",
-      refused.map(([option, opts]) => alias(option.toLowerCase(), { opts })),
-    );
+    const r = await stack.run("preview", [
+      { kind: "Group", name: "anchor" },
+      ...refused.map(([option, opts]) => alias(option.toLowerCase(), { opts })),
+    ]);
     expect(r.code).toBe(1);
     for (const [option, , why] of refused) {
       expect(r.err).toContain(
@@ -205,7 +207,8 @@ describe("options the runner does not implement", () => {
     expect(r.err).toContain("pulumi/pulumi#16175");
     expect(r.err).toContain("`adopt: true`");
     expect(r.err).toContain("`Resource.get(name, id)`");
-    expect(r.out).toContain("4 failed");
+    expect(r.out).toContain("6 failed");
+    expect(r.err).not.toContain("Please update the Pulumi CLI");
     expect(emu.handle().calls.total()).toBe(0);
   });
 
