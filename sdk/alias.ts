@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { dynamicArgs, getArgs } from "./shim";
+import { dynamicArgs, getArgs, type OutputSpec, resourceProps } from "./shim";
 
 /**
  * Arguments of {@link Alias}: a name for an address or network, usable in rule `source`/`dest`.
@@ -46,17 +46,50 @@ export interface AliasArgs extends CommonArgs {
   readonly scope?: pulumi.Input<FirewallScopeArgs>;
 }
 
-/** An IP alias. ID: `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`. */
+/** The outputs of {@link Alias}: all inputs, plus `ref`. */
+const ALIAS_OUTPUTS: OutputSpec<Alias> = {
+  ref: "output",
+  name: "input",
+  cidr: "input",
+  comment: "input",
+  scope: "input",
+  cluster: "input",
+};
+
+/**
+ * An IP alias. ID: `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`.
+ *
+ * Every output below is set after `create`, `update` and `get()` alike: the alias as Proxmox
+ * stores it (after `get()`, as read from the server).
+ */
 export class Alias extends pulumi.dynamic.Resource {
-  /** What rules put in `source`/`dest`: `dc/<name>` or `guest/<name>`. */
+  /** What rules put in `source`/`dest`: `dc/<name>` (datacenter) or `guest/<name>` (a guest's own alias). */
   declare readonly ref: pulumi.Output<string>;
+  /** Alias name in the case Proxmox keeps for display (e.g. `office`). Proxmox field `name`. */
   declare readonly name: pulumi.Output<string>;
+  /**
+   * Address or network, canonical: host bits cleared, `/32` and `/128` dropped (e.g.
+   * `203.0.113.0/24`, `198.51.100.7`). Proxmox field `cidr`.
+   */
   declare readonly cidr: pulumi.Output<string>;
-  /** Adopt an existing alias (`id` is `cluster/alias/<name>` or `qemu/<node>/<vmid>/alias/<name>`). */
+  /** Free text, `undefined` when there is none. Proxmox field `comment`. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /**
+   * Where the alias lives: `{}` for the datacenter, `{ node, vmid, guestType }` for a guest
+   * (`guestType` always filled in).
+   */
+  declare readonly scope: pulumi.Output<pulumi.Unwrap<FirewallScopeArgs>>;
+  /** The `proxmox:clusters` key given as `cluster`; `undefined` for the default cluster (and after `get()`). */
+  declare readonly cluster: pulumi.Output<string | undefined>;
+  /**
+   * Read an existing alias without managing it (`id` is `cluster/alias/<name>` or
+   * `qemu/<node>/<vmid>/alias/<name>`): every output holds the live value; a missing alias fails the
+   * read, naming the ID.
+   */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Alias {
     return new Alias(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: AliasArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicArgs("Alias", name, { ...args, ref: undefined }, opts));
+    super(...dynamicArgs("Alias", name, resourceProps(ALIAS_OUTPUTS, args), opts));
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RuleArgs } from "./rule";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { dynamicArgs, getArgs } from "./shim";
+import { dynamicArgs, getArgs, type OutputSpec, resourceProps } from "./shim";
 
 /**
  * Arguments of {@link FirewallRules}: the complete, ordered rule list of one scope.
@@ -37,17 +37,45 @@ export interface FirewallRulesArgs extends CommonArgs {
   readonly rules?: pulumi.Input<pulumi.Input<RuleArgs>[]>;
 }
 
-/** The ordered rule list of one scope. ID: the scope's ID (`cluster`, `node/pve1`, `qemu/pve1/100`, `vnet/v1`). */
+/** The outputs of {@link FirewallRules}: all inputs, plus `digest`. */
+const RULES_OUTPUTS: OutputSpec<FirewallRules> = {
+  digest: "output",
+  rules: "input",
+  scope: "input",
+  cluster: "input",
+};
+
+/**
+ * The ordered rule list of one scope. ID: the scope's ID (`cluster`, `node/pve1`, `qemu/pve1/100`,
+ * `vnet/v1`).
+ *
+ * Every output below is set after `create`, `update` and `get()` alike: the list as Proxmox
+ * stores it (after `get()`, as read from the server).
+ */
 export class FirewallRules extends pulumi.dynamic.Resource {
-  /** The rules as Proxmox stores them (normalised: macro spelling, enable flags). */
-  declare readonly rules: pulumi.Output<RuleArgs[]>;
-  /** SHA-1 digest of the rule list as last read. */
+  /**
+   * The rules in order, as Proxmox stores them: `type` and `enable` always present, macro in
+   * Proxmox's spelling, ports as strings (e.g. `{ type: "in", action: "ACCEPT", proto: "tcp",
+   * dport: "8006", enable: true }`). Proxmox's rule fields, one object per position.
+   */
+  declare readonly rules: pulumi.Output<pulumi.Unwrap<RuleArgs>[]>;
+  /** SHA-1 digest of the rule list as last read (Proxmox's optimistic-concurrency token). */
   declare readonly digest: pulumi.Output<string>;
-  /** Adopt a scope's existing rule list (`id` is the scope ID, e.g. `qemu/pve1/100`). */
+  /**
+   * The scope: `{}` (datacenter), `{ node }`, `{ node, vmid, guestType }` (`guestType` always
+   * filled in) or `{ vnet }`.
+   */
+  declare readonly scope: pulumi.Output<pulumi.Unwrap<FirewallScopeArgs>>;
+  /** The `proxmox:clusters` key given as `cluster`; `undefined` for the default cluster (and after `get()`). */
+  declare readonly cluster: pulumi.Output<string | undefined>;
+  /**
+   * Read a scope's existing rule list without managing it (`id` is the scope ID, e.g.
+   * `qemu/pve1/100`): every output holds the live value.
+   */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): FirewallRules {
     return new FirewallRules(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: FirewallRulesArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicArgs("FirewallRules", name, { rules: [], ...args, digest: undefined }, opts));
+    super(...dynamicArgs("FirewallRules", name, resourceProps(RULES_OUTPUTS, args, { rules: [] }), opts));
   }
 }

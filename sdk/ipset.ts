@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CommonArgs, FirewallScopeArgs } from "./scope";
-import { dynamicArgs, getArgs } from "./shim";
+import { dynamicArgs, getArgs, type OutputSpec, resourceProps } from "./shim";
 
 /** One member of an {@link IpSet}. */
 export interface IpSetEntryArgs {
@@ -75,20 +75,54 @@ export interface IpSetArgs extends CommonArgs {
   readonly scope?: pulumi.Input<FirewallScopeArgs>;
 }
 
-/** An IPSet with its entries. ID: `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`. */
+/** The outputs of {@link IpSet}: all inputs, plus `ref` and `digest`. */
+const IPSET_OUTPUTS: OutputSpec<IpSet> = {
+  ref: "output",
+  digest: "output",
+  name: "input",
+  comment: "input",
+  entries: "input",
+  scope: "input",
+  cluster: "input",
+};
+
+/**
+ * An IPSet with its entries. ID: `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`.
+ *
+ * Every output below is set after `create`, `update` and `get()` alike: the set as Proxmox
+ * stores it (after `get()`, as read from the server).
+ */
 export class IpSet extends pulumi.dynamic.Resource {
-  /** What rules put in `source`/`dest`: `+dc/<name>` or `+guest/<name>`. */
+  /** What rules put in `source`/`dest`: `+dc/<name>` (datacenter) or `+guest/<name>` (a guest's own set). */
   declare readonly ref: pulumi.Output<string>;
+  /** Set name, lower case (e.g. `management`). Proxmox field `name`. */
   declare readonly name: pulumi.Output<string>;
-  /** The entries as Proxmox stores them (normalised CIDRs, sorted). */
-  declare readonly entries: pulumi.Output<IpSetEntryArgs[]>;
-  /** SHA-1 digest of the entries as last read. */
+  /** Free text of the set, `undefined` when there is none. Proxmox field `comment`. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /**
+   * The entries as Proxmox stores them, sorted by text, each `{ cidr, nomatch, comment? }`:
+   * `cidr` canonical (host bits cleared, `/32` and `/128` dropped, or an alias name), `nomatch`
+   * always `true` or `false`. Proxmox fields `cidr`, `nomatch`, `comment` of each entry.
+   */
+  declare readonly entries: pulumi.Output<pulumi.Unwrap<IpSetEntryArgs>[]>;
+  /** SHA-1 digest of the entries as last read (Proxmox's optimistic-concurrency token). */
   declare readonly digest: pulumi.Output<string>;
-  /** Adopt an existing IPSet (`id` is `cluster/ipset/<name>` or `qemu/<node>/<vmid>/ipset/<name>`). */
+  /**
+   * Where the set lives: `{}` for the datacenter, `{ node, vmid, guestType }` for a guest
+   * (`guestType` always filled in).
+   */
+  declare readonly scope: pulumi.Output<pulumi.Unwrap<FirewallScopeArgs>>;
+  /** The `proxmox:clusters` key given as `cluster`; `undefined` for the default cluster (and after `get()`). */
+  declare readonly cluster: pulumi.Output<string | undefined>;
+  /**
+   * Read an existing IPSet without managing it (`id` is `cluster/ipset/<name>` or
+   * `qemu/<node>/<vmid>/ipset/<name>`): every output holds the live value; a missing set fails the
+   * read, naming the ID.
+   */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): IpSet {
     return new IpSet(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: IpSetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicArgs("IpSet", name, { entries: [], ...args, ref: undefined, digest: undefined }, opts));
+    super(...dynamicArgs("IpSet", name, resourceProps(IPSET_OUTPUTS, args, { entries: [] }), opts));
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RuleArgs } from "./rule";
 import type { CommonArgs } from "./scope";
-import { dynamicArgs, getArgs } from "./shim";
+import { dynamicArgs, getArgs, type OutputSpec, resourceProps } from "./shim";
 
 /**
  * Arguments of {@link SecurityGroup}: a named, reusable rule list (datacenter level), inserted into
@@ -40,18 +40,43 @@ export interface SecurityGroupArgs extends CommonArgs {
   readonly rules?: pulumi.Input<pulumi.Input<RuleArgs>[]>;
 }
 
-/** A security group and its rules. ID: `cluster/group/<name>`. */
+/** The outputs of {@link SecurityGroup}: all inputs, plus `digest`. */
+const GROUP_OUTPUTS: OutputSpec<SecurityGroup> = {
+  digest: "output",
+  name: "input",
+  comment: "input",
+  rules: "input",
+  cluster: "input",
+};
+
+/**
+ * A security group and its rules. ID: `cluster/group/<name>`.
+ *
+ * Every output below is set after `create`, `update` and `get()` alike: the group as Proxmox
+ * stores it (after `get()`, as read from the server).
+ */
 export class SecurityGroup extends pulumi.dynamic.Resource {
-  /** The group name, for `{ type: "group", action: group.name }` rules. */
+  /** The group name, lower case, for `{ type: "group", action: group.name }` rules. Proxmox field `group`. */
   declare readonly name: pulumi.Output<string>;
-  declare readonly rules: pulumi.Output<RuleArgs[]>;
-  /** SHA-1 digest of the group's rule list as last read. */
+  /** Free text of the group, `undefined` when there is none. Proxmox field `comment`. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /**
+   * The group's rules in order, as Proxmox stores them: `type` and `enable` always present, macro
+   * in Proxmox's spelling, ports as strings. Proxmox's rule fields, one object per position.
+   */
+  declare readonly rules: pulumi.Output<pulumi.Unwrap<RuleArgs>[]>;
+  /** SHA-1 digest of the group's rule list as last read (Proxmox's optimistic-concurrency token). */
   declare readonly digest: pulumi.Output<string>;
-  /** Adopt an existing group (`id` is `cluster/group/<name>`). */
+  /** The `proxmox:clusters` key given as `cluster`; `undefined` for the default cluster (and after `get()`). */
+  declare readonly cluster: pulumi.Output<string | undefined>;
+  /**
+   * Read an existing group without managing it (`id` is `cluster/group/<name>`): every output holds
+   * the live value; a missing group fails the read, naming the ID.
+   */
   static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): SecurityGroup {
     return new SecurityGroup(name, getArgs(), { ...opts, id });
   }
   constructor(name: string, args: SecurityGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicArgs("SecurityGroup", name, { rules: [], ...args, digest: undefined }, opts));
+    super(...dynamicArgs("SecurityGroup", name, resourceProps(GROUP_OUTPUTS, args, { rules: [] }), opts));
   }
 }

@@ -86,6 +86,41 @@ export function dynamicArgs(
   return [providerShim(kind), name, { ...props, __owner }, opts, TYPE_MODULE, kind];
 }
 
+/** The output properties of resource class `R`: its `pulumi.Output` members other than `id` and `urn`. */
+export type OutputKey<R> = Exclude<
+  { [K in keyof R]-?: R[K] extends pulumi.OutputInstance<unknown> ? K : never }[keyof R],
+  "id" | "urn"
+>;
+
+/**
+ * Every output of resource class `R`, each marked `"input"` (the user's arg of the same name, stored
+ * as the provider normalised it) or `"output"` (computed by the provider; never sent as input).
+ * A `Record` over {@link OutputKey}, so the compiler fails when a declared output is missing here.
+ */
+export type OutputSpec<R> = Readonly<Record<OutputKey<R>, "input" | "output">>;
+
+/**
+ * The props a resource passes to `super(...)`: every output key of `spec` (as `undefined` unless
+ * given), then `defaults` and the user's `args`, then every provider-computed output as `undefined`.
+ *
+ * Pulumi creates a resource's output properties only for the keys present in these props
+ * (`transferProperties` in `@pulumi/pulumi/runtime/rpc`), so a key left out is `undefined` on the
+ * object, also after `get()`, whose props carry only {@link GET_MARKER}. Generated Pulumi SDKs set
+ * every output key the same way (`resourceInputs["x"] = undefined`). An `undefined` value is not
+ * sent to the provider. For a `get()`, `defaults` are left out: its props reach the provider's read.
+ */
+export function resourceProps<R>(
+  spec: OutputSpec<R>,
+  args: object,
+  defaults: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const kinds = Object.entries(spec) as [string, "input" | "output"][];
+  const props: Record<string, unknown> = Object.fromEntries(kinds.map(([key]) => [key, undefined]));
+  Object.assign(props, GET_MARKER in args ? {} : defaults, args);
+  for (const [key, kind] of kinds) if (kind === "output") props[key] = undefined;
+  return props;
+}
+
 /**
  * The property that marks the props of a `static get(name, id)`: the provider's read then fails
  * when the object does not exist, instead of answering "nothing here" (which a refresh of a deleted
@@ -96,7 +131,8 @@ export const GET_MARKER = "__get";
 /**
  * Args for `static get(name, id)`: with `opts.id` set, Pulumi does not create anything but sends
  * these props to the provider's read (its read step passes the program's props as inputs and
- * state), so they carry only {@link GET_MARKER}.
+ * state), so they carry only {@link GET_MARKER} (every output key is added, as `undefined`, by
+ * {@link resourceProps}).
  */
 export function getArgs<T>(): T {
   return { [GET_MARKER]: true } as T;

@@ -19,6 +19,7 @@ import {
   engineDiff,
   isDynamicType,
   pendingOf,
+  replaceProtectedError,
   type Step,
   stepOf,
 } from "./steps";
@@ -205,7 +206,8 @@ export class Deployment {
     const secretOut = (o: Props) => markSecret(o, reg.additionalSecretOutputs);
     const next = { ...base, inputs };
     if (recreating !== undefined && old) {
-      return this.create(next, stepOf(reg, "replace", recreating, { olds: old.inputs, news: inputs }), secretOut);
+      const values = { olds: old.inputs, news: inputs, retainOnDelete: old.retainOnDelete };
+      return this.create(next, stepOf(reg, "replace", recreating, values), secretOut);
     }
     if (!old) return this.create(next, stepOf(reg, "create", [], { news: inputs }), secretOut);
     if (wasExternal) {
@@ -225,18 +227,14 @@ export class Deployment {
     }
     const values = { olds: old.inputs, news: inputs };
     if (diff.changes && diff.replaces.length > 0) {
-      if ((reg.protect ?? false) && old.protect) {
-        throw new Error(
-          `unable to replace resource "${reg.urn}" as it is currently marked for protection. To unprotect the ` +
-            "resource, remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`",
-        );
-      }
+      if ((reg.protect ?? false) && old.protect) throw replaceProtectedError(reg.urn);
       // A replacement recomputes defaults: check again without the old inputs, as the engine does.
       const rechecked = await this.ctx.host.check(reg.urn, {}, reg.inputs);
       if (rechecked.failures.length > 0) throw invalidInputs(rechecked.failures);
       const replacement = { ...next, inputs: markSecret(rechecked.inputs, reg.additionalSecretOutputs) };
       const dbr = reg.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-      const step: Step = { ...stepOf(reg, "replace", diff.replaces, values), deleteBeforeReplace: dbr };
+      const retained = { ...values, retainOnDelete: old.retainOnDelete };
+      const step: Step = { ...stepOf(reg, "replace", diff.replaces, retained), deleteBeforeReplace: dbr };
       if (!dbr) {
         this.replaced.add(old);
         return this.create(replacement, step, secretOut);
@@ -384,7 +382,9 @@ export class Deployment {
       }
       if (this.taken.has(r)) continue;
       if (r.protect) throw deleteProtectedError(r.urn);
-      const step = stepOf(r, r.external ? "discard" : "delete", [], { olds: r.inputs });
+      const step = r.external
+        ? stepOf(r, "discard", [], { olds: r.inputs })
+        : stepOf(r, "delete", [], { olds: r.inputs, retainOnDelete: r.retainOnDelete });
       this.emit(step, this.dryRun ? "plan" : "start");
       await this.deleteNow(r);
       if (!this.dryRun) this.emit(step, "done");

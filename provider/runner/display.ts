@@ -1,6 +1,6 @@
 /**
  * Pulumi-like text output: one line per step (`+ create`, `~ update [diff: ~a,b]`, `+- replace`,
- * `- delete`, `~ refresh`, `> read`, `- discard`), a summary line that also counts failures, and
+ * `- delete`, `- delete[retain]`, `~ refresh`, `> read`, `- discard`), a summary line that also counts failures, and
  * stack outputs with secrets shown as `[secret]`.
  */
 import { isSecret, type Props, unknownValue } from "./props";
@@ -41,8 +41,13 @@ const futureTense: Record<StepOp, string> = {
   discard: "to discard",
 };
 
-/** Formats one step; `phase` picks the verb form (`create`, `creating`, `created`). */
+/**
+ * Formats one step; `phase` picks the verb form (`create`, `creating`, `created`). A delete or
+ * replace that leaves the object on the server (`retainOnDelete`) has `[retain]` after the verb, as
+ * the Pulumi CLI shows it (`deleted[retain]`).
+ */
 export function formatStep(step: Step, phase: "plan" | "start" | "done"): string {
+  const retain = step.retainOnDelete ? "[retain]" : "";
   const verb =
     phase === "plan"
       ? step.op
@@ -57,7 +62,7 @@ export function formatStep(step: Step, phase: "plan" | "start" | "done"): string
       : step.op === "replace"
         ? ` [diff: ~${step.keys.join(",")}]${step.deleteBeforeReplace ? " (delete-before-replace)" : ""}`
         : ` [diff: ~${step.keys.join(",")}]`;
-  return `  ${symbols[step.op].padEnd(2)} ${verb.padEnd(10)} ${step.type}  ${step.name}${keys}`;
+  return `  ${symbols[step.op].padEnd(2)} ${`${verb}${retain}`.padEnd(10)} ${step.type}  ${step.name}${keys}`;
 }
 
 /** Counts steps by op. */

@@ -62,7 +62,9 @@ export async function destroyState(ctx: DeployContext, state: StackState): Promi
   const save = (resources: ResourceState[]) =>
     ctx.save?.({ ...state, resources, pendingOperations: [...state.pendingOperations, ...pending] });
   for (const r of doomed) {
-    const step = stepOf(r, r.external ? "discard" : "delete", [], { olds: r.inputs as Props });
+    const step = r.external
+      ? stepOf(r, "discard", [], { olds: r.inputs as Props })
+      : stepOf(r, "delete", [], { olds: r.inputs as Props, retainOnDelete: r.retainOnDelete });
     steps.push(step);
     ctx.report.step(step, ctx.save ? "start" : "plan");
     if (!ctx.save) continue;

@@ -11,7 +11,14 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { makeUrn } from "./aliases";
 import type { Props } from "./props";
-import { decodeRead, decodeRegistration, type ReadRegistration, type Registration } from "./registration";
+import {
+  decodeRead,
+  decodeRegistration,
+  invokeTransformRefusal,
+  type ReadRegistration,
+  type Registration,
+  stackTransformRefusal,
+} from "./registration";
 
 export { makeUrn, stackType } from "./aliases";
 export type { ReadRegistration, Registration } from "./registration";
@@ -32,10 +39,23 @@ export interface MonitorHandler {
 }
 
 /**
- * Features the runner supports (others read as false, and the SDK then refuses the options that need
- * them, e.g. `deletedWith` or `transforms`, or falls back to plain values).
+ * Features the runner answers `SupportsFeature` with true for; others read as false, and the SDK
+ * then falls back to plain values. `deletedWith`, `replaceWith`, `transforms`, `invokeTransforms`,
+ * `resourceHooks` and `errorHooks` are answered true only so that the SDK sends them instead of
+ * refusing them itself with "The Pulumi CLI does not support ... Please update the Pulumi CLI",
+ * advice a runner user cannot follow: registering a hook or a stack transform is accepted, and the
+ * first use of each is refused with the runner's own message naming it (`registration.ts`).
  */
-const features = new Set(["secrets", "aliasSpecs"]);
+const features = new Set([
+  "secrets",
+  "aliasSpecs",
+  "deletedWith",
+  "replaceWith",
+  "transforms",
+  "invokeTransforms",
+  "resourceHooks",
+  "errorHooks",
+]);
 
 function fail(callback: grpc.sendUnaryData<never>, e: unknown): void {
   callback({ code: grpc.status.UNKNOWN, details: (e as Error).message ?? String(e) }, null);
@@ -48,11 +68,32 @@ function toStruct(props: Props): Struct {
 /** Adds the ResourceMonitor service to a gRPC server. */
 export function addMonitorService(server: grpc.Server, stack: string, project: string, handler: MonitorHandler): void {
   const urnOf = (parent: string, type: string, name: string) => makeUrn(stack, project, parent, type, name);
+  /** Whether the program registered a stack transform, or an invoke transform (refused when they would run). */
+  const registered = { stackTransform: false, invokeTransform: false };
   const impl: Partial<resrpc.IResourceMonitorServer> = {
     supportsFeature(call, callback) {
       callback(null, new resproto.SupportsFeatureResponse().setHassupport(features.has(call.request.getId())));
     },
+    registerStackTransform(_call, callback) {
+      registered.stackTransform = true;
+      callback(null, new Empty());
+    },
+    registerStackInvokeTransform(_call, callback) {
+      registered.invokeTransform = true;
+      callback(null, new Empty());
+    },
+    // A hook does nothing until a resource names it in its `hooks` option, which is refused.
+    registerResourceHook(_call, callback) {
+      callback(null, new Empty());
+    },
+    registerErrorHook(_call, callback) {
+      callback(null, new Empty());
+    },
     invoke(call, callback) {
+      if (registered.invokeTransform) {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: invokeTransformRefusal().message });
+        return;
+      }
       const tok = call.request.getTok();
       if (tok !== "pulumi:pulumi:getStack") {
         const what =
@@ -82,6 +123,7 @@ export function addMonitorService(server: grpc.Server, stack: string, project: s
     registerResource(call, callback) {
       let reg: Registration;
       try {
+        if (registered.stackTransform) throw stackTransformRefusal();
         reg = decodeRegistration(call.request, urnOf);
       } catch (e) {
         handler.refused(call.request.getType(), call.request.getName(), e as Error);

@@ -76,6 +76,30 @@ export const IMPORT_REFUSAL =
   "`import` option fail the same way under the Pulumi CLI); take the object over with the `adopt: true` " +
   "input, or read it without managing it with `Resource.get(name, id)`";
 
+/** Why `transforms` are refused: the runner never calls back into the program. */
+const NO_CALLBACKS =
+  "the runner does not call back into the program; change the args and options in the program instead, or use pulumi up for this program";
+
+/**
+ * The refusal of a registration made after the program registered a stack transform with
+ * `pulumi.runtime.registerResourceTransform` (the engine would run it on every later registration).
+ */
+export function stackTransformRefusal(): Error {
+  return new Error(
+    `the stack transform the program registered (\`pulumi.runtime.registerResourceTransform\`) is not supported by the local runner: ${NO_CALLBACKS}`,
+  );
+}
+
+/**
+ * The refusal of an invoke made after the program registered an invoke transform with
+ * `pulumi.runtime.registerInvokeTransform` (the engine would run it on every later invoke).
+ */
+export function invokeTransformRefusal(): Error {
+  return new Error(
+    `the invoke transform the program registered (\`pulumi.runtime.registerInvokeTransform\`) is not supported by the local runner: ${NO_CALLBACKS}`,
+  );
+}
+
 /** Decodes a RegisterResourceRequest; throws on any option the runner does not implement. */
 export function decodeRegistration(r: resproto.RegisterResourceRequest, urnOf: UrnMaker): Registration {
   const type = r.getType();
@@ -99,7 +123,7 @@ export function decodeRegistration(r: resproto.RegisterResourceRequest, urnOf: U
   if (r.getReplaceWithList().length > 0) throw no("replaceWith");
   if (r.hasReplacementTrigger()) throw no("replacementTrigger");
   if (r.getHidediffsList().length > 0) throw no("hideDiffs");
-  if (r.getTransformsList().length > 0) throw no("transforms");
+  if (r.getTransformsList().length > 0) throw no("transforms", NO_CALLBACKS);
   if (r.getEnvvarmappingsMap().getLength() > 0) throw no("envVarMappings");
   const hooks = r.getHooks();
   if (
@@ -114,7 +138,10 @@ export function decodeRegistration(r: resproto.RegisterResourceRequest, urnOf: U
       hooks.getOnErrorList(),
     ].some((l) => l.length > 0)
   )
-    throw no("hooks");
+    throw no(
+      "hooks",
+      "the runner does not run resource hooks (they call back into the program); use pulumi up for this program",
+    );
 
   const deps = new Set(r.getDependenciesList());
   const propertyDependencies: Record<string, string[]> = {};

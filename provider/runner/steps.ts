@@ -23,6 +23,11 @@ export interface Step {
   /** Changed (update, refresh) or replacement-forcing (replace) property names. */
   readonly keys: readonly string[];
   readonly deleteBeforeReplace?: boolean;
+  /**
+   * A delete or replace of a resource whose old state has `retainOnDelete`: the object stays on the
+   * server (the engine's `[retain]` flag, `addRetainStatusFlag` in pkg/backend/display).
+   */
+  readonly retainOnDelete?: boolean;
   /** Old and new values (inputs; outputs for a refresh), for `--diff`. */
   readonly olds?: Props;
   readonly news?: Props;
@@ -47,22 +52,46 @@ export function isDynamicType(type: string): boolean {
   return /^pulumi-nodejs:dynamic(\/[^:]+)?:[^:]+$/.test(type);
 }
 
-/** A step for a resource. */
+/** A step for a resource; `retainOnDelete` is kept only when true. */
 export function stepOf(
   r: { urn: string; type: string },
   op: StepOp,
   keys: readonly string[] = [],
-  values?: { olds?: Props; news?: Props },
+  values?: { olds?: Props; news?: Props; retainOnDelete?: boolean },
 ): Step {
-  return { op, urn: r.urn, type: r.type, name: urnName(r.urn), keys, ...values };
+  const { retainOnDelete, ...rest } = values ?? {};
+  return {
+    op,
+    urn: r.urn,
+    type: r.type,
+    name: urnName(r.urn),
+    keys,
+    ...rest,
+    ...(retainOnDelete ? { retainOnDelete } : {}),
+  };
 }
 
-/** The engine's text for deleting a protected resource (`deleteProtectedError`). */
+/**
+ * How a runner user unprotects a resource. The engine's messages end with "remove the `protect` flag
+ * ... and run `pulumi up`, or use the command: `pulumi state unprotect ...`"; the runner has no
+ * `state` command, and only a registration with `protect: false` clears the flag in its state.
+ */
+const NO_STATE_COMMAND = "(the local runner has no `pulumi state unprotect`)";
+
+/** The engine's text for deleting a protected resource (`deleteProtectedError`), with the runner's way out. */
 export function deleteProtectedError(urn: string): Error {
   return new Error(
-    `resource "${urn}" cannot be deleted because it is protected. To unprotect the resource, either remove ` +
-      "the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command: " +
-      `\`pulumi state unprotect '${urn}'\``,
+    `resource "${urn}" cannot be deleted because it is protected. To unprotect the resource, keep it in your ` +
+      `Pulumi program with \`protect: false\` and run \`pve-firewall up\` ${NO_STATE_COMMAND}; then it can be deleted`,
+  );
+}
+
+/** The engine's text for replacing a protected resource, with the runner's way out. */
+export function replaceProtectedError(urn: string, root?: string): Error {
+  const part = root === undefined ? "" : ` as part of replacing "${root}"`;
+  return new Error(
+    `unable to replace resource "${urn}"${part} as it is currently marked for protection. To unprotect the ` +
+      `resource, set \`protect: false\` on it in your Pulumi program and run \`pve-firewall up\` ${NO_STATE_COMMAND}`,
   );
 }
 
@@ -139,13 +168,7 @@ export async function dependentReplacements(
     const raw = await host.diff(r.id, r.urn, r.outputs, inputsForDiff, r.inputs);
     const diff = engineDiff(raw, r.inputs, inputsForDiff, r.replaceOnChanges, false);
     if (!diff.changes || diff.replaces.length === 0) continue;
-    if (r.protect) {
-      throw new Error(
-        `unable to replace resource "${r.urn}" as part of replacing "${root.urn}" as it is currently marked for ` +
-          "protection. To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
-          `program and run \`pulumi up\`, or use the command: \`pulumi state unprotect '${r.urn}'\``,
-      );
-    }
+    if (r.protect) throw replaceProtectedError(r.urn, root.urn);
     replaceSet.add(r.urn);
     out.push({ res: r, keys: diff.replaces });
   }

@@ -50,24 +50,42 @@ describe("protect and retainOnDelete", () => {
     emu.handle().calls.reset();
     const destroyed = await stack.run("destroy", []);
     expect(destroyed.code).toBe(1);
+    const unprotect = "keep it in your Pulumi program with `protect: false` and run `pve-firewall up`";
     expect(destroyed.err).toContain(
-      "cannot be deleted because it is protected. To unprotect the resource, either remove the `protect` flag",
+      `cannot be deleted because it is protected. To unprotect the resource, ${unprotect}`,
     );
+    expect(destroyed.err).toContain("(the local runner has no `pulumi state unprotect`); then it can be deleted");
     expect(writes(emu.handle())).toEqual({});
     const dropped = await stack.run("up", [alias("lab")]);
     expect(dropped.code).toBe(1);
+    expect(dropped.err).toContain(unprotect);
+    const renamed = { ...alias("office", { opts: { protect: true } }), args: { name: "hq", cidr: "192.0.2.10" } };
+    const replaced = await stack.run("preview", [renamed, alias("lab")]);
+    expect(replaced.code).toBe(1);
+    expect(replaced.err).toContain(
+      "as it is currently marked for protection. To unprotect the resource, set `protect: false` on it in your Pulumi program and run `pve-firewall up`",
+    );
     expect(writes(emu.handle())).toEqual({});
     expect((await stack.run("up", [alias("office"), alias("lab")], "--skip-preview")).code).toBe(0);
     expect((await stack.run("destroy", [])).code).toBe(0);
     expect(writes(emu.handle())).toEqual({ "DELETE /cluster/firewall/aliases/{name}": 2 });
   });
 
-  it("leaves a retainOnDelete alias on the server when it leaves the stack", async () => {
-    expect((await stack.run("up", [alias("kept", { opts: { retainOnDelete: true } })], "--skip-preview")).code).toBe(0);
+  it("leaves a retainOnDelete alias on the server when it leaves the stack, shown as [retain]", async () => {
+    const retained = (name: string) => alias(name, { opts: { retainOnDelete: true } });
+    expect((await stack.run("up", [retained("kept"), retained("other")], "--skip-preview")).code).toBe(0);
+    const type = "pulumi-nodejs:dynamic/proxmox-firewall:Alias";
+    const dropped = await stack.run("up", [retained("other")]);
+    expect(dropped.code).toBe(0);
+    expect(dropped.out).toContain(`  -  delete[retain] ${type}  kept\n`);
+    expect(dropped.out).toContain(`  -  deleted[retain] ${type}  kept\n`);
     const destroyed = await stack.run("destroy", [], "--skip-preview");
     expect(destroyed.code).toBe(0);
-    expect(writes(emu.handle())).toEqual({ "POST /cluster/firewall/aliases": 1 });
-    expect(await emu.handle().readFile("firewall/cluster.fw")).toContain("kept 192.0.2.10");
+    expect(destroyed.out).toContain(`  -  deleted[retain] ${type}  other\n`);
+    expect(writes(emu.handle())).toEqual({ "POST /cluster/firewall/aliases": 2 });
+    const file = await emu.handle().readFile("firewall/cluster.fw");
+    expect(file).toContain("kept 192.0.2.10");
+    expect(file).toContain("other 192.0.2.10");
     await emu.handle().editFile("firewall/cluster.fw", "");
   });
 });
@@ -174,11 +192,13 @@ describe("options the runner does not implement", () => {
       ["customTimeouts", { customTimeouts: { create: "5m" } }, "dynamic providers get no timeout from the engine"],
       ["version", { version: "1.2.3" }, "plugin versions are not resolved"],
       ["hideDiffs", { hideDiffs: ["cidr"] }, "use pulumi up for this program"],
+      ["deletedWith", { deletedWith: "anchor" }, "use pulumi up for this program"],
+      ["replaceWith", { replaceWith: ["anchor"] }, "use pulumi up for this program"],
     ];
-    const r = await stack.run(
-      "preview",
-      refused.map(([option, opts]) => alias(option.toLowerCase(), { opts })),
-    );
+    const r = await stack.run("preview", [
+      { kind: "Group", name: "anchor" },
+      ...refused.map(([option, opts]) => alias(option.toLowerCase(), { opts })),
+    ]);
     expect(r.code).toBe(1);
     for (const [option, , why] of refused) {
       expect(r.err).toContain(
@@ -188,7 +208,47 @@ describe("options the runner does not implement", () => {
     expect(r.err).toContain("pulumi/pulumi#16175");
     expect(r.err).toContain("`adopt: true`");
     expect(r.err).toContain("`Resource.get(name, id)`");
-    expect(r.out).toContain("4 failed");
+    expect(r.out).toContain("6 failed");
+    expect(r.err).not.toContain("Please update the Pulumi CLI");
     expect(emu.handle().calls.total()).toBe(0);
+  });
+
+  it('refuses transforms and hooks with its own message naming each, not the SDK\'s "update the Pulumi CLI"', async () => {
+    const type = "pulumi-nodejs:dynamic/proxmox-firewall:Alias";
+    const callbacks = "the runner does not call back into the program";
+    const options = await stack.run("preview", [
+      alias("transformed", { opts: { transforms: [1] } }),
+      alias("hooked", { opts: { hooks: { beforeCreate: ["audit"] } } }),
+      alias("onerror", { opts: { hooks: { onError: ["retry"] } } }),
+      alias("unhooked", { opts: { hooks: { beforeCreate: [] } } }),
+    ]);
+    expect(options.code).toBe(1);
+    expect(options.err).toContain(
+      `error: ${type} transformed: the \`transforms\` resource option is not supported by the local runner: ${callbacks}`,
+    );
+    for (const name of ["hooked", "onerror"]) {
+      expect(options.err).toContain(
+        `error: ${type} ${name}: the \`hooks\` resource option is not supported by the local runner: the runner does not run resource hooks`,
+      );
+    }
+    expect(options.out).toContain("Resources: + 1 to create, 0 unchanged, 3 failed");
+
+    const stackWide = await stack.run("preview", [{ kind: "StackTransform", name: "" }, alias("after")]);
+    expect(stackWide.code).toBe(1);
+    expect(stackWide.err).toContain(
+      `error: ${type} after: the stack transform the program registered (\`pulumi.runtime.registerResourceTransform\`) is not supported by the local runner: ${callbacks}`,
+    );
+    expect(stackWide.out).toContain("Resources: 0 unchanged, 1 failed");
+
+    const invoke = await stack.run("preview", [
+      { kind: "InvokeTransform", name: "" },
+      { kind: "GetStack", name: "" },
+    ]);
+    expect(invoke.code).toBe(1);
+    expect(invoke.err).toContain(
+      `the invoke transform the program registered (\`pulumi.runtime.registerInvokeTransform\`) is not supported by the local runner: ${callbacks}`,
+    );
+    for (const r of [options, stackWide, invoke]) expect(r.err).not.toContain("Please update the Pulumi CLI");
+    expect(writes(emu.handle())).toEqual({});
   });
 });

@@ -20,6 +20,8 @@ export interface FixtureResource {
   readonly opts?: Record<string, unknown>;
   /** An ID to read with `Resource.get` instead of declaring the resource (`{ $ref: "name.id" }` for an output). */
   readonly get?: string | { readonly $ref: string };
+  /** Export every output property of the resource object as the stack output `outputs.<name>`. */
+  readonly exportOutputs?: boolean;
 }
 
 /** What one command printed and returned. */
