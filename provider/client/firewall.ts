@@ -1,4 +1,4 @@
-import type { Scope } from "../model/scope";
+import { fileKey, type Scope } from "../model/scope";
 import type { AliasFields, IpSetEntryFields, WireParams } from "../model/wire";
 import { AliasApi, type AliasUpdate } from "./alias";
 import { GroupApi } from "./group";
@@ -30,6 +30,14 @@ export class FirewallApi {
     this.#aliases = new AliasApi(http);
     this.#groups = new GroupApi(http);
     this.#inventory = new InventoryApi(http);
+  }
+
+  /**
+   * Runs `fn`, a read and the write it decides, holding the config file of `scope` (`cluster.fw`
+   * for security groups) against this client's other writes to it: see {@link PveHttpClient.holding}.
+   */
+  holdingFile<T>(scope: Scope, fn: () => Promise<T>): Promise<T> {
+    return this.http.holding(fileKey(scope), fn);
   }
 
   // rules

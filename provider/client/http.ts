@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
@@ -149,6 +150,8 @@ export class PveHttpClient {
   readonly #retryEnv: RetryEnv;
   readonly #onCall: CallObserver | undefined;
   #localAddress: string | undefined;
+  /** The config-file keys the current async call chain holds through {@link holding}. */
+  readonly #held = new AsyncLocalStorage<ReadonlySet<string>>();
 
   constructor(config: ClientConfig, deps: HttpClientDeps = {}) {
     this.#config = config;
@@ -187,7 +190,7 @@ export class PveHttpClient {
   ): Promise<T> {
     const write = method !== "GET";
     const release =
-      write && opts.lockKey !== undefined
+      write && opts.lockKey !== undefined && !this.#held.getStore()?.has(opts.lockKey)
         ? await this.#files.acquire(opts.lockKey, opts.pipelined ? "shared" : "exclusive")
         : undefined;
     try {
@@ -198,6 +201,24 @@ export class PveHttpClient {
       });
     } finally {
       release?.();
+    }
+  }
+
+  /**
+   * Runs `read-then-write` step `fn` holding config file `lockKey` alone: this client's other writes
+   * to that file wait until `fn` settles, while the writes `fn` makes to it go through without
+   * waiting (they run inside the hold). For a write guarded by a digest that other writes of the
+   * same file change (the alias list, the group list): read and write then see no write of this
+   * process land in between, so a digest mismatch can only come from someone else.
+   */
+  async holding<T>(lockKey: string, fn: () => Promise<T>): Promise<T> {
+    const held = this.#held.getStore();
+    if (held?.has(lockKey)) return fn();
+    const release = await this.#files.acquire(lockKey, "exclusive");
+    try {
+      return await this.#held.run(new Set([...(held ?? []), lockKey]), fn);
+    } finally {
+      release();
     }
   }
 

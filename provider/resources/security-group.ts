@@ -2,7 +2,7 @@ import type { FirewallApi } from "../client/firewall";
 import { hasCode, InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
 import { canonicalGroup, GROUP_INPUT_KEYS, validateGroup } from "../model/group";
-import type { Scope } from "../model/scope";
+import { CLUSTER, type Scope } from "../model/scope";
 import type { RuleFields } from "../model/wire";
 import { MAX_REPLANS, storedRule } from "./apply-rules";
 import { type InputSpec, splitInputs } from "./check-input";
@@ -56,26 +56,30 @@ function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFie
 
 /**
  * Renames the group and/or sets its comment (one write), guarded by the groups' digest and retried
- * on a concurrent edit; no write when name and comment are already so. A write of unknown outcome
+ * on a concurrent edit (read and write hold cluster.fw against this process's other writes); no write when name and comment are already so. A write of unknown outcome
  * is settled by reading the groups (it landed when group `to` has `comment`).
  */
 async function renameGroup(ctx: KindContext, from: string, to: string, comment: string | undefined): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const groups = await ctx.api.listGroups();
-    const current = groups.find((g) => g.group === from);
-    if (from === to && current && canonicalComment(current.comment) === comment) return;
     try {
-      if (attempt === 1) ctx.journal.expect(1);
-      const what =
-        from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
-      await ctx.journal.writeSettled(
-        what,
-        () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest),
-        async () => {
-          const [now, old] = await commentsOf(ctx.api, to, from);
-          return now === comment && (from === to || old === null);
-        },
-      );
+      // read and write with this process's other writes to cluster.fw held back: the group list's
+      // digest changes with every group created or renamed, so a sibling's would look like a concurrent edit
+      await ctx.api.holdingFile(CLUSTER, async () => {
+        const groups = await ctx.api.listGroups();
+        const current = groups.find((g) => g.group === from);
+        if (from === to && current && canonicalComment(current.comment) === comment) return;
+        if (attempt === 1) ctx.journal.expect(1);
+        const what =
+          from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
+        await ctx.journal.writeSettled(
+          what,
+          () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest),
+          async () => {
+            const [now, old] = await commentsOf(ctx.api, to, from);
+            return now === comment && (from === to || old === null);
+          },
+        );
+      });
       return;
     } catch (e) {
       if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;

@@ -11,7 +11,7 @@ import type { IpSetEntryFields, RuleFields } from "../../provider/model/wire";
 import { applyRuleList } from "../../provider/resources/apply-rules";
 import { applyIpSetEntries } from "../../provider/resources/ipset-entries";
 import { useEmulator } from "../helpers/emulator";
-import { emulatorEnv } from "./helpers";
+import { emulatorEnv, providerFor } from "./helpers";
 
 const emu = useEmulator();
 
@@ -85,5 +85,43 @@ describe("an edit among writes Proxmox does not check", () => {
       "PUT /cluster/firewall/ipset/{name}/{cidr}": 1,
     });
     await http.close();
+  });
+});
+
+describe("resources of one kind written at once, as the engine runs them", () => {
+  const GROUPS = 8;
+
+  it("creates marked security groups at once: each one's last write does not lose to its siblings'", async () => {
+    const p = await providerFor("SecurityGroup", emu.handle());
+    const inputs = Array.from({ length: GROUPS }, (_, i) => ({
+      name: `group${i}`,
+      comment: `tier ${i}`,
+      rules: [
+        { action: "ACCEPT", proto: "tcp", dport: 80 + i },
+        { action: "DROP", proto: "tcp", dport: 1000 + i },
+      ],
+      __owner: `${i}`.padStart(16, "a"),
+    }));
+    const checked = await Promise.all(inputs.map((news) => p.check({}, news)));
+    emu.handle().calls.reset();
+    const created = await Promise.all(checked.map((c) => p.create(c.inputs)));
+    expect(created.map((c) => c.outs.comment)).toEqual(inputs.map((i) => i.comment));
+    const groups = (await emu.handle().readFile("firewall/cluster.fw")) ?? "";
+    expect(groups.match(/^\[group group\d+\] # tier \d+$/gm)).toHaveLength(GROUPS);
+    // the group POST, two rule POSTs, one enable and the comment: none repeated after a digest race
+    expect(emu.handle().calls.get("POST /cluster/firewall/groups")).toBe(2 * GROUPS);
+  });
+
+  it("updates aliases of one scope at once, one write each", async () => {
+    const lines = Array.from({ length: GROUPS }, (_, i) => `host${i} 192.0.2.${i + 1}`);
+    await emu.handle().editFile("firewall/cluster.fw", `[ALIASES]\n\n${lines.join("\n")}\n`);
+    const p = await providerFor("Alias", emu.handle());
+    const olds = Array.from({ length: GROUPS }, (_, i) => ({ name: `host${i}`, cidr: `192.0.2.${i + 1}` }));
+    const news = olds.map((o, i) => ({ ...o, cidr: `198.51.100.${i + 1}` }));
+    const read = await Promise.all(olds.map((o) => p.read(`cluster/alias/${o.name}`, o)));
+    emu.handle().calls.reset();
+    await Promise.all(read.map((r, i) => p.update(r.id ?? "", r.props ?? {}, news[i]!)));
+    expect(emu.handle().calls.get("PUT /cluster/firewall/aliases/{name}")).toBe(GROUPS);
+    expect(await emu.handle().readFile("firewall/cluster.fw")).toContain("host7 198.51.100.8");
   });
 });
