@@ -129,6 +129,7 @@ export const ipSetKind: KindImpl = {
     return [...scopeReplaces(olds, news), ...(olds["name"] === news["name"] ? [] : ["name"])];
   },
   deleteBeforeReplace: () => false,
+  declares: (inputs) => ({ kind: "ipset", scope: propsScope(inputs), name: String(inputs["name"]) }),
 
   async survey(ctx, inputs) {
     const scope = propsScope(inputs);
