@@ -13,6 +13,9 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TOPOLOGY_FILE, type TopologyJson } from "../codegen/export";
 import {
+  aliasSubject,
+  entrySubject,
+  type FwLines,
   type FwSnapshot,
   type GuestFw,
   includesCluster,
@@ -23,8 +26,9 @@ import {
 } from "../codegen/snapshot";
 import { parseFw } from "../fw/parse";
 import { fwFileFor } from "../fw/path";
-import { emptyFwConfig, type FwConfig } from "../fw/types";
+import { emptyFwConfig, type FwConfig, type FwDiagnostic } from "../fw/types";
 import { CLUSTER, type Scope } from "../model/scope";
+import { alignLayout, scanLayout } from "../policy/layout";
 
 type Inventory = {
   nodes: string[];
@@ -50,29 +54,53 @@ export async function readDataDirSnapshot(
   );
   if (!isDir) throw new Error(`--from ${dir}: not a directory; give a copy of /etc/pve or an export`);
   const warnings: SnapshotWarning[] = [];
-  const load = async (target: Scope, cluster?: FwConfig): Promise<FwConfig> => {
+  const load = async (target: Scope, cluster?: FwConfig): Promise<{ config: FwConfig; lines?: FwLines }> => {
     const { path, kind } = fwFileFor(target);
     const text = await readText(join(dir, path));
-    if (text === undefined) return emptyFwConfig();
+    if (text === undefined) return { config: emptyFwConfig() };
     const parsed = parseFw(text, kind, path, cluster);
-    for (const d of parsed.diagnostics) warnings.push({ file: d.file, line: d.line, message: d.message });
-    return parsed.config;
+    const lines = alignLayout(scanLayout(text, kind), parsed.config);
+    for (const d of parsed.diagnostics) {
+      const subject = diagnosticSubject(d, lines, parsed.config);
+      warnings.push({ file: d.file, line: d.line, message: d.message, ...(subject ? { subject } : {}) });
+    }
+    return { config: parsed.config, ...(lines ? { lines } : {}) };
   };
-  const clusterConfig = await load(CLUSTER);
+  const clusterFile = await load(CLUSTER);
   const inventory = scope.kind === "all" ? await inventoryOf(dir, warnings) : inventoryFor(scope);
   const nodes: NodeFw[] = [];
-  for (const node of inventory.nodes) nodes.push({ node, config: await load({ kind: "node", node }) });
+  for (const node of inventory.nodes) nodes.push({ node, ...(await load({ kind: "node", node })) });
   const guests: GuestFw[] = [];
   for (const g of inventory.guests) {
-    const config = await load({ kind: "vm", node: g.node, vmid: g.vmid, guestType: g.guestType }, clusterConfig);
-    guests.push({ ...g, config });
+    const target: Scope = { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.guestType };
+    guests.push({ ...g, ...(await load(target, clusterFile.config)) });
   }
   const vnets: VnetFw[] = [];
-  for (const v of inventory.vnets) vnets.push({ ...v, config: await load({ kind: "vnet", vnet: v.vnet }) });
-  const cluster = includesCluster(scope) ? clusterConfig : undefined;
+  for (const v of inventory.vnets) vnets.push({ ...v, ...(await load({ kind: "vnet", vnet: v.vnet })) });
+  const withCluster = includesCluster(scope);
+  const cluster = withCluster ? clusterFile.config : undefined;
+  const clusterLines = withCluster ? clusterFile.lines : undefined;
   // The cluster file's diagnostics belong to the output only when the cluster is part of it.
   const kept = cluster ? warnings : warnings.filter((w) => w.file !== fwFileFor(CLUSTER).path);
-  return { snapshot: { cluster, nodes, guests, vnets }, warnings: kept };
+  return {
+    snapshot: { cluster, ...(clusterLines ? { clusterLines } : {}), nodes, guests, vnets },
+    warnings: kept,
+  };
+}
+
+/**
+ * The object a line Proxmox keeps as something else becomes (see `SnapshotWarning.subject`): an
+ * IPSet entry with `errors` (found by its line), or else the nameless alias; `undefined` when the
+ * lines are unknown, and for a `[...]` line, whose own problem is that it is not a section header
+ * (a CRLF file), which the import's warning about the entry it became does not say.
+ */
+function diagnosticSubject(d: FwDiagnostic, lines: FwLines | undefined, config: FwConfig): string | undefined {
+  if (d.effect !== "kept" || !lines || d.text.startsWith("[")) return undefined;
+  for (const [set, at] of Object.entries(lines.ipsetEntries)) {
+    const index = at.indexOf(d.line);
+    if (index >= 0) return entrySubject(set, index);
+  }
+  return config.aliases.some((a) => a.name === "") ? aliasSubject("") : undefined;
 }
 
 function inventoryFor(scope: Exclude<SnapshotScope, { kind: "all" }>): Inventory {

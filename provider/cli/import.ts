@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateProject } from "../codegen/program";
-import { parseSnapshotScope, snapshotScopeId } from "../codegen/snapshot";
+import { mergeWarnings, parseSnapshotScope, snapshotScopeId } from "../codegen/snapshot";
 import type { CliCommand, CliIo } from "./index";
 import { packageRoot } from "./package";
 import { assertWritableOut, formatWarnings, readSnapshot, writeTree } from "./snapshot-source";
@@ -103,7 +103,7 @@ async function runImport(
       versions: generatedVersions(),
     });
     await writeTree(args.out, project.files);
-    const warnings = formatWarnings([...read.warnings, ...project.warnings]);
+    const warnings = formatWarnings(mergeWarnings(read.warnings, project.warnings));
     if (args.json) {
       const summary = { out: args.out, source: read.source, resources: project.resources, warnings };
       io.out.write(`${JSON.stringify({ ...summary, files: [...project.files.keys()] }, null, 2)}\n`);

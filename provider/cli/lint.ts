@@ -25,7 +25,8 @@ export const LINT_USAGE = `usage: pve-firewall lint [--topology FILE] [--json] P
 Finds what Proxmox would skip, never reach or not enforce in firewall configs.
   PATH              a .fw file (cluster.fw, nodes/<node>/host.fw, <vmid>.fw) or a directory laid
                     out like /etc/pve; files given together are checked as one cluster
-  --topology FILE   nodes and guests with NIC lines, for the firewall=1 checks
+  --topology FILE   nodes (their local networks, part of the management IPSet) and guests with
+                    NIC lines, for the management and firewall=1 checks
   --endpoint        lint the live cluster (PROXMOX_VE_ENDPOINT and credentials from the environment)
   --json            print {"findings":[...],"errors":N,"warnings":N,"infos":N}
 Exit code: 0 clean (info only), 1 warnings, 2 errors (or bad arguments).

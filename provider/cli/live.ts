@@ -10,7 +10,7 @@
 import { FirewallApi } from "../client/firewall";
 import type { PveHttpClient } from "../client/http";
 import type { FwSnapshot, GuestFw, NodeFw, SnapshotScope, SnapshotWarning, VnetFw } from "../codegen/snapshot";
-import { includesCluster } from "../codegen/snapshot";
+import { aliasSubject, entrySubject, includesCluster, ruleSubject } from "../codegen/snapshot";
 import { fwFileFor } from "../fw/path";
 import type { FwConfig, FwGroup, FwIpSet, FwIpSetEntry } from "../fw/types";
 import { CLUSTER, type Scope, scopeId } from "../model/scope";
@@ -136,7 +136,11 @@ class ScopeReader {
     const { rules } = await this.api.listRules(scope);
     return rules.map((rule, i) => {
       for (const [field, error] of Object.entries(rule.errors ?? {}))
-        this.warnings.push({ file, message: `${where} rules[${i}].${field}: ${error} (Proxmox skips this rule)` });
+        this.warnings.push({
+          file,
+          message: `${where} rules[${i}].${field}: ${error} (Proxmox skips this rule)`,
+          subject: ruleSubject(scope, i),
+        });
       return ruleFields(rule);
     });
   }
@@ -145,7 +149,11 @@ class ScopeReader {
     const items = await this.api.listAliases(scope);
     return items.map((a) => {
       if (!isNamedAlias(a)) {
-        this.warnings.push({ file, message: "Proxmox lists a nameless alias: an [ALIASES] line it could not parse" });
+        this.warnings.push({
+          file,
+          message: "Proxmox lists a nameless alias: an [ALIASES] line it could not parse",
+          subject: aliasSubject(""),
+        });
         return { name: "", cidr: "" };
       }
       return { name: a.name, cidr: a.cidr, ...(a.comment === undefined ? {} : { comment: a.comment }) };
@@ -157,7 +165,7 @@ class ScopeReader {
     return Promise.all(
       sets.map(async (s) => {
         const { entries: items } = await this.api.listIpSetEntries(scope, s.name);
-        const entries = items.map((e) => entryFields(e, s.name, file, this.warnings));
+        const entries = items.map((e, i) => entryFields(e, s.name, i, file, this.warnings));
         return { name: s.name, ...(s.comment === undefined ? {} : { comment: s.comment }), entries };
       }),
     );
@@ -175,7 +183,13 @@ class ScopeReader {
   }
 }
 
-function entryFields(e: WireIpSetEntryItem, set: string, file: string, warnings: SnapshotWarning[]): FwIpSetEntry {
+function entryFields(
+  e: WireIpSetEntryItem,
+  set: string,
+  index: number,
+  file: string,
+  warnings: SnapshotWarning[],
+): FwIpSetEntry {
   const entry: FwIpSetEntry = { cidr: e.cidr ?? "" };
   if (e.nomatch !== undefined && Number(e.nomatch) >= 1) entry.nomatch = 1;
   if (e.comment !== undefined) entry.comment = e.comment;
@@ -183,7 +197,11 @@ function entryFields(e: WireIpSetEntryItem, set: string, file: string, warnings:
     const error = e.errors["cidr"] ?? Object.values(e.errors).join("; ");
     entry.errors = { cidr: error };
     const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
-    warnings.push({ file, message: `ipset '${set}': ${what}: ${error.trimEnd()} (Proxmox flags it and skips it)` });
+    warnings.push({
+      file,
+      message: `ipset '${set}': ${what}: ${error.trimEnd()} (Proxmox flags it and skips it)`,
+      subject: entrySubject(set, index),
+    });
   }
   return entry;
 }

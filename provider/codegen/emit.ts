@@ -11,8 +11,25 @@ export interface Code {
   readonly code: string;
 }
 
-/** A value a generated program holds: JSON data, with {@link Code} for expressions. */
-export type Value = string | number | boolean | Code | readonly Value[] | { readonly [key: string]: Value | undefined };
+const COMMENT: unique symbol = Symbol("comment");
+
+/** A `//` comment among the elements of a list (the list is then written one element per line). */
+export interface Comment {
+  readonly [COMMENT]: string;
+}
+
+/**
+ * A value a generated program holds: JSON data, with {@link Code} for expressions and
+ * {@link Comment}s between the elements of a list.
+ */
+export type Value =
+  | string
+  | number
+  | boolean
+  | Code
+  | Comment
+  | readonly Value[]
+  | { readonly [key: string]: Value | undefined };
 
 const LINE_WIDTH = 120;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -22,8 +39,32 @@ export function code(text: string): Code {
   return { code: text };
 }
 
+/** A comment line (wrapped at the line width) among a list's elements; `text` holds no line break. */
+export function comment(text: string): Comment {
+  return { [COMMENT]: text };
+}
+
 function isCode(value: Value): value is Code {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "code" in value;
+}
+
+function isComment(value: Value): value is Comment {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && COMMENT in value;
+}
+
+/** `// ` lines of `text`, broken between words so that each fits the line width at `column`. */
+function commentLines(text: string, column: number): string[] {
+  const width = Math.max(LINE_WIDTH - column - 3, 40);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => `// ${l}`);
 }
 
 /** A double-quoted string literal (JSON escapes are valid TypeScript). */
@@ -40,14 +81,24 @@ function key(name: string): string {
  * Source text of `value` at nesting `indent` (in units of two spaces): on one line when it fits in
  * the line width from column `column`, else one element or property per line. Properties whose
  * value is `undefined` are left out.
+ *
+ * @throws Error for a {@link Comment} anywhere but among a list's elements
  */
 export function emit(value: Value, indent = 0, column = 0): string {
   if (typeof value === "string") return str(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (isCode(value)) return value.code;
+  if (isComment(value)) throw new Error("a comment can only stand among the elements of a list");
   const pad = "  ".repeat(indent + 1);
   if (Array.isArray(value)) {
-    const items = (value as readonly Value[]).map((v) => emit(v, indent + 1, pad.length));
+    const values = value as readonly Value[];
+    if (values.some(isComment)) {
+      const lines = values.flatMap((v) =>
+        isComment(v) ? commentLines(v[COMMENT], pad.length) : [`${emit(v, indent + 1, pad.length)},`],
+      );
+      return `[\n${lines.map((l) => `${pad}${l}\n`).join("")}${"  ".repeat(indent)}]`;
+    }
+    const items = values.map((v) => emit(v, indent + 1, pad.length));
     return wrap("[", "]", items, indent, column);
   }
   const entries = Object.entries(value as Record<string, Value | undefined>).filter(

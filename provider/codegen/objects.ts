@@ -5,35 +5,70 @@
  *
  * @module
  */
+import { printRuleLine } from "../fw/rule";
 import type { FwIpSet } from "../fw/types";
 import { canonicalAliasCidr, validateAlias } from "../model/alias";
 import { canonicalComment, formatIssues } from "../model/common";
 import { canonicalIpSetCidr, validateIpSet } from "../model/ipset";
 import { canonicalOptions, type OptionsScopeKind, optionsFromWire, validateOptions } from "../model/options";
-import { canonicalRule, checkRule, ruleFromWire } from "../model/rule";
-import type { Scope } from "../model/scope";
+import { canonicalRule, checkRule, inertRuleIssues, ruleFromWire } from "../model/rule";
+import { type Scope, scopeId } from "../model/scope";
 import type { AliasFields, IpSetEntryFields, RuleFields } from "../model/wire";
-import type { Value } from "./emit";
+import { comment, type Value } from "./emit";
 import { type Declared, type RefTables, resolveAddress, resolveEntry, resolveGroup } from "./refs";
+import { aliasSubject, entrySubject, type FwLines, ruleSubject } from "./snapshot";
+
+/** Where a warning points: the object's line (when the file was read) and its subject. */
+export interface WarnAt {
+  readonly line?: number;
+  /** See `SnapshotWarning.subject`. */
+  readonly subject?: string;
+}
 
 /** Collects what one resource needs besides its arguments, and what could not be carried over. */
 export interface BuildContext {
   readonly tables: RefTables;
+  /** Where the file's objects are, when the file itself was read. */
+  readonly lines?: FwLines;
   /** Resources the arguments refer to without an output in the value. */
   readonly dependsOn: Set<Declared>;
-  /** Reports something left out or suspicious; `file` and `line` are added by the caller. */
-  warn(message: string): void;
+  /** Reports something left out or suspicious; the caller adds the file. */
+  warn(message: string, at?: WarnAt): void;
   /** Set when a value uses `pulumi.interpolate`. */
   interpolates: boolean;
 }
 
 const RULE_FIELDS = ["macro", "iface", "source", "dest", "proto", "dport", "sport", "icmpType", "log"] as const;
 
-/** One rule's arguments, in a readable order, with references resolved; defaults (`type: "in"`, `enable: true`) left out. */
-export function ruleArgs(fields: RuleFields, where: string, scope: Scope, ctx: BuildContext): Value {
+/**
+ * Rule `index` of the list of `scope` (a security group's when `scope` is a group) as arguments, in
+ * a readable order, with references resolved; defaults (`type: "in"`, `enable: true`) left out.
+ *
+ * A rule Proxmox never applies (see `inertRuleIssues`: an unknown action, a port above 65535, a
+ * `GROUP` name in upper case, ...) is left out with a warning and a comment in its place: the
+ * provider would refuse to declare it, and the first `up` deletes it, which changes no packet's
+ * fate. A rule that Proxmox applies but the provider rejects is declared, with a warning per issue.
+ */
+export function ruleArgs(fields: RuleFields, index: number, scope: Scope, ctx: BuildContext): Value {
   const canonical = canonicalRule(fields);
+  const isGroup = scope.kind === "group";
+  const where = isGroup ? `group '${scope.group}' rules[${index}]` : `${scopeId(scope)} rules[${index}]`;
+  const line = (isGroup ? ctx.lines?.groups[scope.group.toLowerCase()] : ctx.lines?.rules)?.[index];
+  const at: WarnAt = { ...(line === undefined ? {} : { line }), subject: ruleSubject(scope, index) };
+  const inert = inertRuleIssues(canonical, scope);
+  if (inert.length > 0) {
+    const text = printRuleLine(canonical, !isGroup);
+    const why = inert.map((i) => `${i.path}: ${i.reason}`).join("; ");
+    ctx.warn(
+      `${where} \`${text}\` is left out: ${why}; Proxmox keeps this rule but never applies it, so the first up will delete it from Proxmox; it never filtered anything`,
+      at,
+    );
+    return comment(
+      `Left out: rules[${index}] \`${text}\` (${why}). Proxmox never applies it; the first up deletes it.`,
+    );
+  }
   for (const issue of checkRule(canonical, scope))
-    ctx.warn(`${where}.${issue.path}: ${issue.reason} (the provider will reject this rule; fix it in Proxmox)`);
+    ctx.warn(`${where}.${issue.path}: ${issue.reason} (the provider will reject this rule; fix it in Proxmox)`, at);
   const rule = ruleFromWire(canonical);
   const args: Record<string, Value | undefined> = {};
   if (rule.type !== "in") args.type = rule.type;
@@ -60,6 +95,7 @@ export function aliasArgs(alias: AliasFields, ctx: BuildContext): Record<string,
     ctx.warn(
       "an [ALIASES] line Proxmox could not parse (it keeps a nameless alias, which no resource can hold) is left out; " +
         "fix or remove the line",
+      { subject: aliasSubject("") },
     );
     return undefined;
   }
@@ -83,13 +119,17 @@ export function aliasArgs(alias: AliasFields, ctx: BuildContext): Record<string,
 export function declarableEntries(set: FwIpSet, ctx: BuildContext): IpSetEntryFields[] {
   const seen = new Set<string>();
   const out: IpSetEntryFields[] = [];
-  for (const entry of set.entries) {
+  const lines = ctx.lines?.ipsetEntries[set.name.toLowerCase()];
+  for (const [i, entry] of set.entries.entries()) {
+    const line = lines?.[i];
+    const at: WarnAt = { ...(line === undefined ? {} : { line }), subject: entrySubject(set.name, i) };
     const error = entry.errors?.cidr;
     const what = entry.cidr === "" ? "an entry without cidr" : `entry '${entry.cidr}'`;
     const key = canonicalIpSetCidr(entry.cidr);
     if (seen.has(key) || error?.startsWith("duplicate ")) {
       ctx.warn(
         `ipset '${set.name}': ${what} repeats an earlier entry and is left out (Proxmox drops it on its next write)`,
+        at,
       );
       continue;
     }
@@ -99,6 +139,7 @@ export function declarableEntries(set: FwIpSet, ctx: BuildContext): IpSetEntryFi
         : "remove it in Proxmox";
       ctx.warn(
         `ipset '${set.name}': ${what} is left out: Proxmox flags it (${error.trimEnd()}) and skips it, and the IpSet resource leaves it as it is; ${fix}`,
+        at,
       );
       continue;
     }

@@ -7,15 +7,14 @@
  *
  * @module
  */
-import type { FwConfig } from "../fw/types";
 import type { OptionsScopeKind } from "../model/options";
-import { CLUSTER, type Scope, scopeId } from "../model/scope";
+import { CLUSTER, type Scope } from "../model/scope";
 import { code, emit, type Value } from "./emit";
 import { logicalName, NameRegistry, type ObjectKind } from "./names";
 import { aliasArgs, type BuildContext, declarableEntries, entryValue, optionArgs, ruleArgs } from "./objects";
 import { projectFiles } from "./project";
 import type { Declared, RefTables } from "./refs";
-import { type FwSnapshot, type SnapshotWarning, snapshotFiles, sortSnapshot } from "./snapshot";
+import { type FwSnapshot, type SnapshotFile, type SnapshotWarning, snapshotFiles, sortSnapshot } from "./snapshot";
 
 /** Options of {@link generateProject}. */
 export interface GenerateOptions {
@@ -63,13 +62,14 @@ class ProgramWriter {
   resources = 0;
   constructor(readonly threshold: number) {}
 
-  /** A fresh context for one resource's arguments; its warnings name `file`. */
-  context(tables: RefTables, file: string): BuildContext {
+  /** A fresh context for one resource's arguments; its warnings name `file` (and a line of it, from `lines`). */
+  context(tables: RefTables, file: SnapshotFile): BuildContext {
     return {
       tables,
+      ...(file.lines === undefined ? {} : { lines: file.lines }),
       dependsOn: new Set<Declared>(),
       interpolates: false,
-      warn: (message) => this.warnings.push({ file, message }),
+      warn: (message, at) => this.warnings.push({ file: file.path, ...at, message }),
     };
   }
 
@@ -156,9 +156,9 @@ export function generateProject(snapshot: FwSnapshot, options: GenerateOptions):
       ...(scope.kind === "cluster" || scope.kind === "vm" ? { guest: local } : {}),
     };
     const start = w.sections.length;
-    declareFile(w, file.path, scope, file.config, tables, local);
-    if (scope.kind === "cluster") declareGroups(w, file.path, file.config, { clusterIpSets, clusterAliases, groups });
-    declareRulesAndOptions(w, file.path, scope, file.config, tables);
+    declareFile(w, file, tables, local);
+    if (scope.kind === "cluster") declareGroups(w, file, { clusterIpSets, clusterAliases, groups });
+    declareRulesAndOptions(w, file, tables);
     if (w.sections.length > start) w.titles.set(start, `// ${title(scope)}: ${file.path}\n`);
   }
   const index = programText(w, options);
@@ -189,15 +189,14 @@ function title(scope: Scope): string {
 /** Aliases and IPSets of a datacenter or guest file, registered in `local` for later references. */
 function declareFile(
   w: ProgramWriter,
-  path: string,
-  scope: Scope,
-  config: FwConfig,
+  file: SnapshotFile,
   tables: RefTables,
   local: { ipSets: Map<string, Declared>; aliases: Map<string, Declared> },
 ): void {
+  const { scope, config } = file;
   const guestRef = scope.kind === "vm";
   for (const alias of byName(config.aliases, (a) => a.name.toLowerCase())) {
-    const ctx = w.context(tables, path);
+    const ctx = w.context(tables, file);
     const args = aliasArgs(alias, ctx);
     if (!args) continue;
     const names = w.reserve(scope, "alias", alias.name);
@@ -206,7 +205,7 @@ function declareFile(
     local.aliases.set(alias.name.toLowerCase(), { id: names.id, name: alias.name, ref });
   }
   for (const set of byName(config.ipsets, (s) => s.name)) {
-    const ctx = w.context(tables, path);
+    const ctx = w.context(tables, file);
     const entries = declarableEntries(set, ctx);
     const args: Record<string, Value | undefined> = { name: set.name, comment: set.comment };
     const names = w.reserve(scope, "ipset", set.name);
@@ -221,12 +220,12 @@ function declareFile(
   }
 }
 
-function declareGroups(w: ProgramWriter, path: string, config: FwConfig, tables: RefTables): void {
+function declareGroups(w: ProgramWriter, file: SnapshotFile, tables: RefTables): void {
   const groups = tables.groups as Map<string, Declared>;
-  for (const group of byName(config.groups, (g) => g.name)) {
-    const ctx = w.context(tables, path);
+  for (const group of byName(file.config.groups, (g) => g.name)) {
+    const ctx = w.context(tables, file);
     const scope: Scope = { kind: "group", group: group.name };
-    const rules = group.rules.map((r, i) => ruleArgs(r, `group '${group.name}' rules[${i}]`, scope, ctx));
+    const rules = group.rules.map((r, i) => ruleArgs(r, i, scope, ctx));
     const args = { name: group.name, comment: group.comment, ...(rules.length > 0 ? { rules } : {}) };
     const names = w.reserve(CLUSTER, "group", group.name);
     w.declare("SecurityGroup", CLUSTER, names, args, ctx, { bind: true });
@@ -234,17 +233,18 @@ function declareGroups(w: ProgramWriter, path: string, config: FwConfig, tables:
   }
 }
 
-function declareRulesAndOptions(w: ProgramWriter, path: string, scope: Scope, config: FwConfig, tables: RefTables) {
+function declareRulesAndOptions(w: ProgramWriter, file: SnapshotFile, tables: RefTables) {
+  const { scope, config } = file;
   let rulesId: string | undefined;
   if (config.rules.length > 0) {
-    const ctx = w.context(tables, path);
-    const rules = config.rules.map((r, i) => ruleArgs(r, `${scopeId(scope)} rules[${i}]`, scope, ctx));
+    const ctx = w.context(tables, file);
+    const rules = config.rules.map((r, i) => ruleArgs(r, i, scope, ctx));
     const names = w.reserve(scope, "rules");
     w.declare("FirewallRules", scope, names, { rules }, ctx, { bind: true });
     rulesId = names.id;
   }
   if (Object.keys(config.options).length > 0) {
-    const ctx = w.context(tables, path);
+    const ctx = w.context(tables, file);
     const kind = optionsKind(scope);
     const args = optionArgs(kind, config.options, ctx);
     const names = w.reserve(scope, "options");

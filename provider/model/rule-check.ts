@@ -114,6 +114,24 @@ export function normaliseRule(rule: RuleFields): { wire: RuleFields; warnings: I
  * Returns issues keyed by input field name; empty when the rule is valid.
  */
 export function checkRule(rule: RuleFields, scope: Scope): Issue[] {
+  return ruleIssues(rule, scope, true);
+}
+
+/**
+ * The {@link checkRule} issues of a rule (as Proxmox holds it) that mean Proxmox never applies it:
+ * all but the ICMP `dport` check, which is stricter than Proxmox (Proxmox stores such a rule and
+ * compiles it). Proxmox's `verify_rule` flags every other one with `errors` when it reads the
+ * file, and the compiler skips the rule (BEHAVIOR.md §1; Firewall.pm `verify_rule`,
+ * `ruleset_generate_*`); a `GROUP` rule whose name no group can have (upper case: Proxmox
+ * lower-cases group names when it reads them; longer than a group name may be) jumps to an empty
+ * chain (Firewall.pm `generate_group_rules`, BEHAVIOR.md §6). Empty when Proxmox applies the rule.
+ */
+export function inertRuleIssues(rule: RuleFields, scope: Scope): Issue[] {
+  return ruleIssues(rule, scope, false);
+}
+
+/** {@link checkRule}; with `strict` false, without the checks Proxmox itself does not make. */
+function ruleIssues(rule: RuleFields, scope: Scope, strict: boolean): Issue[] {
   const issues: Issue[] = [];
   const add = (field: string, reason: string) => issues.push({ path: INPUT_NAME[field] ?? field, reason });
   const { type, action } = rule;
@@ -135,7 +153,7 @@ export function checkRule(rule: RuleFields, scope: Scope): Issue[] {
   } else if (type === "forward" && action === "REJECT")
     add("action", "REJECT is not allowed on forward rules (Proxmox has no reject on the forward chain); use DROP");
   if (rule.iface !== undefined) checkIface(rule.iface, scope, add);
-  if (type !== "group") checkMatch(rule, add);
+  if (type !== "group") checkMatch(rule, add, strict);
   if (issues.length === 0 && rule.macro) checkMacroConflict(rule, add);
   return issues;
 }
@@ -181,7 +199,7 @@ function checkIface(iface: string, scope: Scope, add: Add): void {
     add("iface", `${quote(iface)} is not a network interface name (letter first, 2-20 characters, optional .N or :N)`);
 }
 
-function checkMatch(rule: RuleFields, add: Add): void {
+function checkMatch(rule: RuleFields, add: Add, strict: boolean): void {
   const proto = rule.proto;
   let version: 4 | 6 | undefined;
   if (rule.macro !== undefined && !lookupMacro(rule.macro)) add("macro", `unknown macro ${quote(rule.macro)}`);
@@ -195,9 +213,10 @@ function checkMatch(rule: RuleFields, add: Add): void {
   for (const field of ["dport", "sport"] as const) {
     const spec = rule[field];
     if (spec === undefined) continue;
-    if (field === "dport" && icmp) checkIcmpDport(spec, proto, add);
+    if (field === "dport" && icmp && strict) checkIcmpDport(spec, proto, add);
     else {
-      const check = checkPortSpec(spec, false);
+      // Proxmox's own check (parse_port_name_number_or_range): an ICMP dport may name ICMP types.
+      const check = checkPortSpec(spec, field === "dport" && icmp);
       if (!check.ok) add(field, check.reason);
     }
     if (proto === undefined) add(field, `${quote(spec)} requires proto (for example tcp or udp)`);

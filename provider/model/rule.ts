@@ -199,7 +199,7 @@ function ordered(fields: RuleFields): RuleFields {
   return out as RuleFields;
 }
 
-export { checkRule, ruleIpVersion } from "./rule-check";
+export { checkRule, inertRuleIssues, ruleIpVersion } from "./rule-check";
 
 /**
  * Validates one user rule for `scope` (`null` members mean "left out"). On success returns its

@@ -125,6 +125,7 @@ export const aliasKind: KindImpl = {
     return [...scopeReplaces(olds, news), ...(renamed ? ["name"] : [])];
   },
   deleteBeforeReplace: () => false,
+  declares: (inputs) => ({ kind: "alias", scope: propsScope(inputs), name: String(inputs["name"]) }),
 
   async survey(ctx, inputs) {
     const scope = propsScope(inputs);

@@ -1,6 +1,6 @@
 import { printRuleLine } from "../fw/rule";
 import type { IpSetEntryFields, RuleFields } from "../model/wire";
-import type { RuleOp } from "../plan/ops";
+import type { IpSetOp, RuleOp } from "../plan/ops";
 import { ruleIdentityKey } from "../plan/rule-fields";
 import { simulateRuleOps } from "../plan/rules";
 
@@ -84,4 +84,33 @@ export function rulePlanLines(current: readonly RuleFields[], ops: readonly Rule
     }
   }
   return lines;
+}
+
+/**
+ * An entry plan in the future tense, one line per write, with the entries as Proxmox writes them
+ * (`!` for nomatch, `# comment`), as {@link rulePlanLines} shows rules: `add entry 203.0.113.9 # vpn`,
+ * `delete entry !198.18.5.0/24 # partner inside`, `update entry 10.0.0.0/8 => !10.0.0.0/8 # hole`.
+ * `current` holds the set's entries before the plan.
+ */
+export function entryPlanLines(current: readonly IpSetEntryFields[], ops: readonly IpSetOp[]): string[] {
+  const byCidr = new Map(current.map((e) => [e.cidr, e]));
+  const was = (cidr: string) => entryLine(byCidr.get(cidr) ?? { cidr });
+  return ops.map((op) => {
+    switch (op.kind) {
+      case "addEntry":
+        return `add entry ${entryLine(op.entry)}`;
+      case "updateEntry": {
+        const now = {
+          cidr: op.cidr,
+          nomatch: op.nomatch === 1 ? (1 as const) : undefined,
+          comment: op.comment || undefined,
+        };
+        return `update entry ${was(op.cidr)} => ${entryLine(now)}`;
+      }
+      case "deleteEntry":
+        return `delete entry ${was(op.cidr)}`;
+      default:
+        return op.kind;
+    }
+  });
 }

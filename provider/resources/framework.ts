@@ -12,11 +12,20 @@ import {
 } from "../errors";
 import type { Issue } from "../model/common";
 import { withoutNulls } from "../model/input";
+import type { Scope } from "../model/scope";
 import type { ClientPool } from "./context";
 import { type GuardRequest, type LockoutGuard, lockoutInputs } from "./guard";
+import type { GuardSession } from "./guard-session";
 import { WriteJournal } from "./journal";
-import { adoptionPlan, type CreateIntent, decideCreate, type Existing, ownershipInputs } from "./ownership";
-import { ReferenceLists } from "./preflight";
+import {
+  adoptionPlan,
+  type CreateIntent,
+  type CreateMode,
+  decideCreate,
+  type Existing,
+  ownershipInputs,
+} from "./ownership";
+import { type DeclaredKind, type DeclaredNames, ReferenceLists } from "./preflight";
 
 /** What an ID of each resource class looks like, for messages. */
 const ID_EXAMPLES: Readonly<Record<string, string>> = {
@@ -82,6 +91,25 @@ export interface KindImpl {
   read(ctx: KindContext, id: string, props?: Props): Promise<{ props: Props; inputs: Props } | undefined>;
   update(ctx: KindContext, id: string, olds: Props, news: Props): Promise<Props>;
   delete(ctx: KindContext, id: string, olds: Props): Promise<void>;
+  /**
+   * The object checked inputs (name and scope known) declare, for kinds that rules name: an alias,
+   * an IPSet, a security group (scope: the cluster). Recorded when its `check` passes (see
+   * `GuardSession.declare`).
+   */
+  declares?(inputs: Props): { kind: DeclaredKind; scope: Scope; name: string };
+  /**
+   * For kinds that hold rules: the reference check their create (`mode`) or update (`olds` given)
+   * makes before its first write, with `declared` objects counting as existing; `check` runs it in
+   * a preview too, so that a list naming an object that neither exists nor is declared fails there.
+   *
+   * @throws MissingReferenceError as the write would
+   */
+  verifyReferences?(
+    ctx: KindContext,
+    inputs: Props,
+    before: { olds: Props } | { mode: CreateMode },
+    declared: DeclaredNames,
+  ): Promise<void>;
 }
 
 /** True when `value` is, or contains, a value Pulumi does not know yet (preview). */
@@ -141,6 +169,11 @@ export const stderrNotify: Notify = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
+/** The key of the cluster the (checked) props talk to: its name, `""` for the default one. */
+function clusterKey(props: Props): string {
+  return typeof props["cluster"] === "string" ? props["cluster"] : "";
+}
+
 function isNew(olds: Props): boolean {
   return Object.keys(olds).every((k) => k === "__provider");
 }
@@ -171,8 +204,13 @@ function messageOf(e: unknown): string {
  *
  * Ownership: `check` of a new resource (no old inputs, every input known) reads what exists at its
  * target (one GET per list) and fails, as `create` would, when the create may not take it over
- * (see {@link decideCreate}); `check` makes no API call otherwise. `create` decides again before
- * its first write and refuses with `FW_TAKEOVER_REFUSED`, writing nothing.
+ * (see {@link decideCreate}). `create` decides again before its first write and refuses with
+ * `FW_TAKEOVER_REFUSED`, writing nothing.
+ *
+ * References: `check` of a new or changed rule list whose inputs are all known verifies, as its
+ * write will, that every group, alias and IPSet its rules name exists, counting as existing what
+ * the checks before it in this run declared (see {@link KindImpl.verifyReferences}); it reads
+ * only the lists some rule needs. `check` makes no other API call but the lockout guard's.
  *
  * Lockout guard (see `guard.ts`): `check` of a new or changed resource whose inputs are all known
  * simulates its planned result on the live configuration and fails, as the write would, when it
@@ -190,19 +228,29 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
   readonly #clients: ClientPool;
   readonly #notify: Notify;
   readonly #lockout: LockoutGuard;
+  readonly #session: GuardSession;
   /** Warning lines already reported by this provider (see {@link KindContext.warn}). */
   readonly #warned = new Set<string>();
 
   /**
    * @param kind - the resource class name for messages (`FirewallRules`)
    * @param lockout - the lockout guard of this provider
+   * @param session - what the providers of all kinds share in this process (the objects checked in this run)
    * @param notify - receives progress lines for the user @default {@link stderrNotify}
    */
-  constructor(kind: string, impl: KindImpl, clients: ClientPool, lockout: LockoutGuard, notify: Notify = stderrNotify) {
+  constructor(
+    kind: string,
+    impl: KindImpl,
+    clients: ClientPool,
+    lockout: LockoutGuard,
+    session: GuardSession,
+    notify: Notify = stderrNotify,
+  ) {
     this.#kind = kind;
     this.#impl = impl;
     this.#clients = clients;
     this.#lockout = lockout;
+    this.#session = session;
     this.#notify = notify;
   }
 
@@ -215,7 +263,10 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
    * success each rewrite of the user's input is reported as a warning (shown on every preview until
    * the program says what is stored). No API call, except for a new resource (no old inputs, every
    * input known): it reads what exists at its target and fails, as `create` would, when the create
-   * may not take it over.
+   * may not take it over; and for a new or changed rule list whose inputs are known: a rule naming
+   * an alias, IPSet or group that neither exists nor is declared by a resource checked before it in
+   * this run fails, as the write would (see {@link KindImpl.verifyReferences}), so that `up` does
+   * not stop half-way.
    */
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const own = ownershipInputs(withoutNulls(news), containsUnknown);
@@ -235,13 +286,30 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
       allowLockout: lock.allowLockout,
       __owner: own.owner,
     });
-    if (containsUnknown(checked)) return { inputs: checked };
-    const props = withoutUndefined(inputs);
-    if (isNew(olds)) {
-      const refusal = await this.#previewCreate(props, own.adopt === true, own.owner);
-      if (refusal) return { inputs: news, failures: [{ property: "adopt", reason: refusal }] };
+    if (containsUnknown(checked)) {
+      this.#declare(inputs);
+      return { inputs: checked };
     }
-    if (isNew(olds) || changedProperties([...this.#impl.compared, "cluster"], olds, checked).length > 0) {
+    const props = withoutUndefined(inputs);
+    // One context for the reads of this check, made on first use (it needs a configured endpoint).
+    let made: KindContext | undefined;
+    const ctx = () => {
+      made ??= this.#context(props);
+      return made;
+    };
+    let mode: CreateMode = "new";
+    if (isNew(olds)) {
+      const preview = await this.#previewCreate(ctx, props, own.adopt === true, own.owner);
+      if (preview.refusal) return { inputs: news, failures: [{ property: "adopt", reason: preview.refusal }] };
+      mode = preview.mode;
+    }
+    const changed = isNew(olds) || changedProperties([...this.#impl.compared, "cluster"], olds, checked).length > 0;
+    if (changed) {
+      const before = isNew(olds) ? { mode } : { olds: ownershipInputs(olds, containsUnknown).props };
+      const missing = await this.#previewReferences(ctx, props, before);
+      if (missing) return { inputs: news, failures: [{ property: "rules", reason: missing }] };
+    }
+    if (changed) {
       const refusal = await this.#lockout.preview(
         this.#request(isNew(olds) ? (own.adopt === true ? "adopt" : "create") : "update", props, {
           news: props,
@@ -253,7 +321,19 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
       );
       if (refusal) return { inputs: news, failures: [refusal] };
     }
+    this.#declare(props);
     return { inputs: checked };
+  }
+
+  /**
+   * Records the alias, IPSet or security group that checked inputs declare (see
+   * {@link KindImpl.declares}), once its name, scope and cluster are known: in a preview the other
+   * inputs (entries, a cidr) may still be unknown.
+   */
+  #declare(inputs: Props): void {
+    if (!this.#impl.declares || ["name", "scope", "cluster"].some((k) => containsUnknown(inputs[k]))) return;
+    const declared = this.#impl.declares(inputs);
+    this.#session.declare(clusterKey(inputs), declared.kind, declared.scope, declared.name);
   }
 
   /** `<id>: ` of checked inputs for messages, or nothing while the ID is not known yet. */
@@ -375,29 +455,56 @@ export class ResourceProviderImpl implements pulumi.dynamic.ResourceProvider {
 
   /**
    * The preview of a create: reads what exists at the target and returns the refusal a create would
-   * throw, or reports what an adoption will change. A failed read is reported and not held against
-   * the inputs (the create decides again before it writes).
+   * throw, or reports what an adoption will change; otherwise the create's mode. A failed read is
+   * reported and not held against the inputs (the create decides again before it writes).
    */
-  async #previewCreate(props: Props, adopt: boolean, owner: string | undefined): Promise<string | undefined> {
+  async #previewCreate(
+    ctx: () => KindContext,
+    props: Props,
+    adopt: boolean,
+    owner: string | undefined,
+  ): Promise<{ refusal?: string; mode: CreateMode }> {
     let id = "";
     let existing: Existing | undefined;
     try {
       id = this.#impl.idOf(props);
-      existing = await this.#impl.survey(this.#context(props), props);
+      existing = await this.#impl.survey(ctx(), props);
     } catch (e) {
       this.#notify(
         `warning: ${this.#kind} ${id}: could not read what already exists there (${messageOf(e)}); the create checks again before it writes`,
       );
-      return undefined;
+      return { mode: adopt ? "adopt" : "new" };
     }
     const decision = decideCreate(this.#kind, existing, adopt, owner);
-    if (!decision.ok) return decision.reason;
+    if (!decision.ok) return { refusal: decision.reason, mode: "new" };
     if (decision.intent.mode === "adopt" && existing)
       for (const line of adoptionPlan(this.#kind, id, existing)) this.#notify(line);
     if (decision.intent.mode === "finish")
       this.#notify(
         `${this.#kind} ${id}: the create will finish this resource's own half-made object (it carries this resource's ownership mark)`,
       );
+    return { mode: decision.intent.mode };
+  }
+
+  /**
+   * The reference check of a preview (see {@link KindImpl.verifyReferences}): the refusal the write
+   * would throw, counting as existing what the program declares. A failed read is reported and not
+   * held against the inputs (the write checks again).
+   */
+  async #previewReferences(
+    ctx: () => KindContext,
+    props: Props,
+    before: { olds: Props } | { mode: CreateMode },
+  ): Promise<string | undefined> {
+    if (!this.#impl.verifyReferences) return undefined;
+    try {
+      await this.#impl.verifyReferences(ctx(), props, before, this.#session.declared(clusterKey(props)));
+    } catch (e) {
+      if (hasCode(e, "FW_MISSING_REFERENCE")) return messageOf(e);
+      this.#notify(
+        `warning: ${this.#kind} ${this.#impl.idOf(props)}: could not read the objects its rules name (${messageOf(e)}); the write checks again before it writes`,
+      );
+    }
     return undefined;
   }
 

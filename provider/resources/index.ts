@@ -68,7 +68,7 @@ export function createProvider(
   const notify = options.notify ?? stderrNotify;
   const clients = new ClientPool(env, (cluster, call) => session.observe(cluster, call));
   const guard = new LockoutGuard(session, (cluster) => clients.managementSources(cluster), notify);
-  return new ResourceProviderImpl(kind, make(), clients, guard, notify);
+  return new ResourceProviderImpl(kind, make(), clients, guard, session, notify);
 }
 
 export type { ResourceKind };

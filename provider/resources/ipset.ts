@@ -4,9 +4,8 @@ import { canonicalComment, type Issue } from "../model/common";
 import { canonicalIpSet, IPSET_INPUT_KEYS, ipSetFromWire, validateIpSet } from "../model/ipset";
 import { type Scope, scopeId } from "../model/scope";
 import { planIpSetEntries } from "../plan/ipset";
-import type { IpSetOp } from "../plan/ops";
 import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
-import { entryLine } from "./describe";
+import { entryLine, entryPlanLines } from "./describe";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
 import { applyIpSetEntries } from "./ipset-entries";
 import { type EntryList, flaggedWarning, readEntries } from "./ipset-flagged";
@@ -61,14 +60,6 @@ async function readSet(ctx: KindContext, scope: Scope, name: string): Promise<Pr
 function inputsOf(props: Props): Props {
   const { digest: _digest, ...inputs } = props;
   return inputs;
-}
-
-function entryOpPlanned(op: IpSetOp): string {
-  if (op.kind === "addEntry") return `add entry ${entryLine(op.entry)}`;
-  if (op.kind === "updateEntry")
-    return `update entry ${entryLine({ cidr: op.cidr, nomatch: op.nomatch === 1 ? 1 : undefined, comment: op.comment || undefined })}`;
-  if (op.kind === "deleteEntry") return `delete entry ${op.cidr}`;
-  return op.kind;
 }
 
 /** The canonical set the (checked) props declare. */
@@ -138,6 +129,7 @@ export const ipSetKind: KindImpl = {
     return [...scopeReplaces(olds, news), ...(olds["name"] === news["name"] ? [] : ["name"])];
   },
   deleteBeforeReplace: () => false,
+  declares: (inputs) => ({ kind: "ipset", scope: propsScope(inputs), name: String(inputs["name"]) }),
 
   async survey(ctx, inputs) {
     const scope = propsScope(inputs);
@@ -161,7 +153,7 @@ export const ipSetKind: KindImpl = {
       subset: entries.every((e) => wanted.has(entryLine(e))),
       changes: [
         ...(comment === desired.comment ? [] : [`set the comment to ${JSON.stringify(desired.comment ?? "")}`]),
-        ...plan.map(entryOpPlanned),
+        ...entryPlanLines(entries, plan),
       ],
     };
   },

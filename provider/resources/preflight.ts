@@ -1,6 +1,6 @@
 import type { FirewallApi } from "../client/firewall";
 import { MissingReferenceError } from "../errors";
-import { type Scope, scopeId } from "../model/scope";
+import { CLUSTER, type Scope, scopeId } from "../model/scope";
 import { isNamedAlias, type RuleFields, type WireAlias } from "../model/wire";
 import { ruleKey } from "../plan/rule-fields";
 import { storedRule } from "./apply-rules";
@@ -119,6 +119,15 @@ export function unresolved(
   return `${where} (${visible.guest ? `${guestSeen}; ` : ""}${seen})${sdn}`;
 }
 
+/** The kinds of objects rules name. */
+export type DeclaredKind = "alias" | "ipset" | "group";
+
+/** Objects the program declares besides those on the server (see `GuardSession.declare`). */
+export interface DeclaredNames {
+  /** Names of the declared objects of `kind` in `scope` (a cluster or guest scope; the cluster for groups). */
+  names(kind: DeclaredKind, scope: Scope): readonly string[];
+}
+
 /** Options of {@link verifyReferences}. */
 export interface VerifyOptions {
   /**
@@ -130,6 +139,13 @@ export interface VerifyOptions {
   readonly existing?: Scope;
   /** Receives the warning about each unresolved reference that is let through. @default - none */
   readonly warn?: (line: string) => void;
+  /**
+   * Objects that count as existing although they are not on the server yet: what the program
+   * declares, for the check of a preview, when Pulumi has not created them yet.
+   *
+   * @default - only what is on the server counts (the check before a write)
+   */
+  readonly declared?: DeclaredNames;
 }
 
 /**
@@ -161,7 +177,7 @@ export async function verifyReferences(
   what: string,
   options: VerifyOptions = {},
 ): Promise<void> {
-  const byRule = await unresolvedReferences(lists, scope, desired);
+  const byRule = await unresolvedReferences(lists, scope, desired, options.declared);
   if (byRule.size === 0) return;
   const kept = new Map<string, number>();
   for (const rule of options.existing ? await lists.rules(options.existing) : [])
@@ -191,13 +207,20 @@ async function unresolvedReferences(
   lists: ReferenceLists,
   scope: Scope,
   desired: readonly RuleFields[],
+  declared: DeclaredNames | undefined,
 ): Promise<Map<number, string[]>> {
   const guest = scope.kind === "vm" ? scope : undefined;
+  // What the server holds, then what only the program declares (so a listing reads as the write's).
+  const withDeclared = (live: readonly string[], kind: DeclaredKind, s: Scope) => {
+    const fold = (n: string) => (kind === "alias" ? n.toLowerCase() : n);
+    const seen = new Set(live.map(fold));
+    return [...live, ...(declared?.names(kind, s) ?? []).filter((n) => !seen.has(fold(n)))];
+  };
   const byRule = new Map<number, string[]>();
   const add = (i: number, problem: string) => byRule.set(i, [...(byRule.get(i) ?? []), problem]);
   for (const [i, rule] of desired.entries()) {
     if (rule.type === "group") {
-      const groups = await lists.groups();
+      const groups = withDeclared(await lists.groups(), "group", CLUSTER);
       if (!groups.includes(rule.action))
         add(
           i,
@@ -210,7 +233,11 @@ async function unresolvedReferences(
       const ref = spec === undefined ? undefined : referenceOf(spec);
       if (!spec || !ref || ref.prefix === "sdn") continue;
       const read = async (s: Scope) =>
-        ref.kind === "alias" ? (await lists.aliases(s)).map((a) => a.name) : lists.ipSets(s);
+        withDeclared(
+          ref.kind === "alias" ? (await lists.aliases(s)).map((a) => a.name) : await lists.ipSets(s),
+          ref.kind,
+          s,
+        );
       const visible: Visible = {
         cluster: await read({ kind: "cluster" }),
         ...(guest ? { guest: await read(guest) } : {}),

@@ -181,6 +181,15 @@ export const rulesKind: KindImpl = {
 
   replaces: scopeReplaces,
   deleteBeforeReplace: () => false,
+  /** As {@link applyRules} before its first write (the list's own rules count as already there). */
+  verifyReferences(ctx, inputs, _before, declared) {
+    const scope = propsScope(inputs);
+    return verifyReferences(ctx.lists, scope, rulesOf(inputs), whatOf(scope), {
+      existing: scope,
+      warn: ctx.warn,
+      declared,
+    });
+  },
 
   async survey(ctx, inputs) {
     const scope = propsScope(inputs);

@@ -7,8 +7,8 @@ import type { RuleFields } from "../model/wire";
 import { MAX_REPLANS, storedRule } from "./apply-rules";
 import { type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
-import { markOwner, ownerMark } from "./ownership";
-import { verifyReferences } from "./preflight";
+import { type CreateMode, markOwner, ownerMark } from "./ownership";
+import { type DeclaredNames, verifyReferences } from "./preflight";
 import { applyRules, checkRules, ruleStates, surveyRuleList } from "./rules";
 
 function groupScope(name: string): Scope {
@@ -41,6 +41,26 @@ async function commentsOf(api: FirewallApi, ...names: string[]): Promise<(string
   return names.map((name) => {
     const group = groups.find((g) => g.group === name);
     return group ? canonicalComment(group.comment) : null;
+  });
+}
+
+/**
+ * The reference check of a group's write (see `verifyReferences`): a new group's rules are all
+ * new; an adopted or half-made group's, or an updated one's (under its current name), may already
+ * be on the server as declared.
+ */
+async function checkReferences(
+  ctx: KindContext,
+  inputs: Props,
+  before: { olds: Props } | { mode: CreateMode },
+  declared?: DeclaredNames,
+): Promise<void> {
+  const desired = desiredOf(inputs);
+  const current = "olds" in before ? String(before.olds["name"]) : before.mode === "new" ? undefined : desired.group;
+  await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`, {
+    ...(current === undefined ? {} : { existing: groupScope(current) }),
+    warn: ctx.warn,
+    ...(declared ? { declared } : {}),
   });
 }
 
@@ -130,6 +150,8 @@ export const securityGroupKind: KindImpl = {
 
   replaces: () => [],
   deleteBeforeReplace: () => false,
+  declares: (inputs) => ({ kind: "group", scope: CLUSTER, name: String(inputs["name"]) }),
+  verifyReferences: checkReferences,
 
   async survey(ctx, inputs) {
     const desired = desiredOf(inputs);
@@ -163,10 +185,7 @@ export const securityGroupKind: KindImpl = {
     const desired = desiredOf(inputs);
     const name = desired.group;
     const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.rules.length > 0;
-    await verifyReferences(ctx.lists, groupScope(name), desired.rules, `security group ${name}`, {
-      ...(intent.mode === "new" ? {} : { existing: groupScope(name) }),
-      warn: ctx.warn,
-    });
+    await checkReferences(ctx, inputs, { mode: intent.mode });
     if (intent.mode === "new") {
       const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
@@ -192,10 +211,7 @@ export const securityGroupKind: KindImpl = {
   async update(ctx, _id, olds, news) {
     const desired = desiredOf(news);
     const from = String(olds["name"]);
-    await verifyReferences(ctx.lists, groupScope(desired.group), desired.rules, `security group ${desired.group}`, {
-      existing: groupScope(from),
-      warn: ctx.warn,
-    });
+    await checkReferences(ctx, news, { olds });
     if (from !== desired.group || (olds["comment"] ?? "") !== (desired.comment ?? ""))
       await renameGroup(ctx, from, desired.group, desired.comment);
     const applied = await applyGroupRules(ctx, desired.group, desired.rules);

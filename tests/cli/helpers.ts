@@ -13,7 +13,7 @@ import { readDataDirSnapshot } from "../../provider/cli/data-dir";
 import { topologyOf } from "../../provider/codegen/export";
 
 /** The `.fw` configurations of `tests/fixtures/fw-configs` (see its README). */
-export const FIXTURES = ["all-scopes", "unparseable", "large"] as const;
+export const FIXTURES = ["all-scopes", "unparseable", "large", "flagged-rules"] as const;
 
 /** Absolute path of a fixture directory. */
 export function fixtureDir(name: string): string {

@@ -109,9 +109,8 @@ describe("pve-firewall import", () => {
     expect(summary.warnings).toEqual(
       expect.arrayContaining([
         "firewall/cluster.fw:4: can't parse option 'frobnicate: 1'",
-        "firewall/cluster.fw:9: unable to parse alias; Proxmox keeps a nameless alias in its place",
-        "firewall/cluster.fw:14: ipset 'servers': an entry without cidr: value does not look like a valid IP address or CIDR network",
-        "firewall/cluster.fw:17: ipset 'servers': entry 'dc/nosuchalias': no such alias 'nosuchalias'",
+        "firewall/cluster.fw:9: an [ALIASES] line Proxmox could not parse (it keeps a nameless alias, which no resource can hold) is left out; fix or remove the line",
+        "firewall/cluster.fw:14: ipset 'servers': an entry without cidr is left out: Proxmox flags it (value does not look like a valid IP address or CIDR network) and skips it, and the IpSet resource leaves it as it is; remove it in Proxmox",
         "firewall/cluster.fw:24: unable to parse rule parameters: -x 1",
         "firewall/102.fw:8: '[RULES]\\r' is not a section header (it ends with a carriage return: the file has CRLF line endings): ipset 'trusted': entry '[RULES]': value does not look like a valid IP address or CIDR network",
       ]),
@@ -120,13 +119,59 @@ describe("pve-firewall import", () => {
     // Every entry Proxmox flags is left out (the IpSet resource leaves it alone), the missing alias's too.
     expect(index).toContain('entries: ["192.0.2.22", { cidr: dcAliasLab.name, comment: "by alias" }]');
     expect(index).not.toContain("0.0.0.0/0");
-    expect(summary.warnings).toContain(
-      "firewall/cluster.fw: ipset 'servers': entry 'dc/nosuchalias' is left out: Proxmox flags it (no such alias 'nosuchalias') and skips it, and the IpSet resource leaves it as it is; create the alias and declare the entry, or remove it in Proxmox",
-    );
+    // One warning per problem: the import's, which says what becomes of the entry, at the entry's line.
+    expect(summary.warnings.filter((w) => w.includes("dc/nosuchalias"))).toEqual([
+      "firewall/cluster.fw:17: ipset 'servers': entry 'dc/nosuchalias' is left out: Proxmox flags it (no such alias 'nosuchalias') and skips it, and the IpSet resource leaves it as it is; create the alias and declare the entry, or remove it in Proxmox",
+    ]);
     // Rules Proxmox flags stay in their lists as they are: adopting them writes nothing.
     expect(index).toContain(
       '{ action: "ACCEPT", source: "nosuchalias", proto: "tcp", dport: "80", comment: "names a missing alias" }',
     );
+  });
+
+  it("leaves out each rule Proxmox never applies, naming its line, with a comment in its place", async () => {
+    const out = join(work.path, "flagged-rules-again");
+    const r = await cli(["import", "--from", fixtureDir("flagged-rules"), "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    const tail =
+      "Proxmox keeps this rule but never applies it, so the first up will delete it from Proxmox; it never filtered anything";
+    expect((JSON.parse(r.out) as { warnings: string[] }).warnings).toEqual([
+      `firewall/100.fw:7: qemu/pve1/100 rules[0] \`IN ACCEPT -i eth0 -p tcp -dport 22 # not a guest NIC\` is left out: iface: "eth0" must be a guest interface key like net0; ${tail}`,
+      `firewall/cluster.fw:13: cluster rules[1] \`IN FROBNICATE -p tcp\` is left out: action: unknown action "FROBNICATE" (allowed: ACCEPT, DROP, REJECT); ${tail}`,
+      `firewall/cluster.fw:15: cluster rules[3] \`IN ACCEPT -p tcp -dport 99999 # no such port\` is left out: dport: port 99999 is above 65535; ${tail}`,
+      `firewall/cluster.fw:16: cluster rules[4] \`GROUP WebTier # the group is webtier\` is left out: action: security group name "WebTier" must be 2-18 lower-case letters, digits, '-' or '_', starting with a letter; Proxmox lower-cases group names, so use "webtier"; ${tail}`,
+      `firewall/cluster.fw:23: group 'webtier' rules[1] \`IN FROBNICATE -p tcp -dport 443\` is left out: action: unknown action "FROBNICATE" (allowed: ACCEPT, DROP, REJECT); ${tail}`,
+    ]);
+    const index = fromFiles.get("flagged-rules")!.get("index.ts")!;
+    expect(index).toContain(
+      '    // Left out: rules[1] `IN FROBNICATE -p tcp` (action: unknown action "FROBNICATE" (allowed: ACCEPT, DROP, REJECT)).\n' +
+        "    // Proxmox never applies it; the first up deletes it.\n" +
+        '    { action: "ACCEPT", source: "nosuchalias", proto: "tcp", dport: "80", comment: "names a missing alias" },\n',
+    );
+    expect(index.match(/\/\/ Left out: /g)).toHaveLength(5);
+    // A rule that only names a missing object is declared as it is (it is on the server as declared).
+    expect(index).toContain('{ type: "group", action: groupWebtier.name, iface: "vmbr0" }');
+  });
+
+  it("reports each problem of the live firewall once, naming the scope and position", async () => {
+    const served = await serve(fixtureDir("unparseable"));
+    try {
+      const r = await cli(["import", "--out", join(work.path, "unparseable-live"), "--json"], served.env);
+      expect(r.code).toBe(0);
+      const warnings = (JSON.parse(r.out) as { warnings: string[] }).warnings;
+      expect(warnings.filter((w) => w.includes("ipset 'servers'"))).toEqual([
+        "firewall/cluster.fw: ipset 'servers': an entry without cidr is left out: Proxmox flags it (value does not look like a valid IP address or CIDR network) and skips it, and the IpSet resource leaves it as it is; remove it in Proxmox",
+        "firewall/cluster.fw: ipset 'servers': entry '192.0.2.22' repeats an earlier entry and is left out (Proxmox drops it on its next write)",
+        "firewall/cluster.fw: ipset 'servers': entry 'dc/nosuchalias' is left out: Proxmox flags it (no such alias 'nosuchalias') and skips it, and the IpSet resource leaves it as it is; create the alias and declare the entry, or remove it in Proxmox",
+        "firewall/cluster.fw: ipset 'servers': entry '0.0.0.0/0' is left out: Proxmox flags it (a zero prefix is not allowed in ipset entries) and skips it, and the IpSet resource leaves it as it is; remove it in Proxmox",
+      ]);
+      expect(warnings.filter((w) => w.includes("nameless alias"))).toHaveLength(1);
+      expect(warnings).toContain(
+        "firewall/cluster.fw: cluster rules[3].source: no such ipset 'nosuchset' (Proxmox skips this rule)",
+      );
+    } finally {
+      await served.emulator.stop();
+    }
   });
 
   it("imports one scope only, naming datacenter objects by their text", async () => {

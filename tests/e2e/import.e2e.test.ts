@@ -100,6 +100,61 @@ function warningHeads(output: string): string[] {
     .sort();
 }
 
+/** The rule lines of a `.fw` file (`IN ...`, `OUT ...`, `GROUP ...`, disabled ones too), in order. */
+function ruleLines(text: string | undefined): string[] {
+  return (text ?? "").split("\n").filter((line) => /^\|?(IN|OUT|FORWARD|GROUP) /.test(line));
+}
+
+describe("an imported program over a firewall with rules Proxmox never applies (flagged-rules)", () => {
+  it("deletes exactly those rules on the first up, which the preview lists, then finds no drift", async () => {
+    const work = await tempDir("fw-import-flagged-");
+    await symlink(join(repoRoot, "node_modules"), join(work.path, "node_modules"), "dir");
+    const program = join(work.path, "program");
+    const live = await serve(fixtureDir("flagged-rules"));
+    try {
+      expect((await cli(["import", "--out", program], live.env)).code).toBe(0);
+      const before = {
+        cluster: ruleLines(await live.emulator.readFile("firewall/cluster.fw")),
+        guest: ruleLines(await live.emulator.readFile("firewall/100.fw")),
+      };
+      live.emulator.calls.reset();
+      const flags = [program, "--state-dir", join(work.path, "state")];
+      const preview = await runBin(["preview", ...flags], live.env);
+      expect({ code: preview.code, tail: preview.output.slice(-2000) }).toMatchObject({ code: 0 });
+      expect(writes(live.emulator.calls.snapshot())).toEqual({});
+      const planned = preview.output.split("\n").filter((line) => /^adopt \S+ \S+: {3}/.test(line));
+      expect(planned.sort()).toEqual([
+        "adopt FirewallRules cluster:   delete rule 1: IN FROBNICATE -p tcp",
+        "adopt FirewallRules cluster:   delete rule 3: IN ACCEPT -p tcp -dport 99999 # no such port",
+        "adopt FirewallRules cluster:   delete rule 4: GROUP WebTier # the group is webtier",
+        "adopt FirewallRules qemu/pve1/100:   delete rule 0: IN ACCEPT -i eth0 -p tcp -dport 22 # not a guest NIC",
+        "adopt SecurityGroup cluster/group/webtier:   delete rule 1: IN FROBNICATE -p tcp -dport 443",
+      ]);
+      const up = await runBin(["up", ...flags, "--yes"], live.env);
+      expect({ code: up.code, tail: up.output.slice(-2000) }).toMatchObject({ code: 0 });
+      expect(writes(live.emulator.calls.snapshot())).toEqual({
+        "DELETE /cluster/firewall/rules/{pos}": 3,
+        "DELETE /cluster/firewall/groups/{group}/{pos}": 1,
+        "DELETE /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": 1,
+      });
+      const flagged = /FROBNICATE|99999|WebTier|eth0/;
+      expect(ruleLines(await live.emulator.readFile("firewall/cluster.fw"))).toEqual(
+        before.cluster.filter((line) => !flagged.test(line)),
+      );
+      expect(ruleLines(await live.emulator.readFile("firewall/100.fw"))).toEqual(
+        before.guest.filter((line) => !flagged.test(line)),
+      );
+      live.emulator.calls.reset();
+      const check = await runBin(["preview", ...flags, "--refresh", "--expect-no-changes"], live.env);
+      expect({ code: check.code, tail: check.output.slice(-2000) }).toMatchObject({ code: 0 });
+      expect(writes(live.emulator.calls.snapshot())).toEqual({});
+    } finally {
+      await live.emulator.stop();
+      await work.remove();
+    }
+  }, 300_000);
+});
+
 /**
  * What each fixture's adoption warns about, each line once (the start of each line): in
  * `unparseable`, the entries Proxmox flags in each IPSet (left alone), and each rule naming a

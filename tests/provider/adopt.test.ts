@@ -242,4 +242,25 @@ describe("create with adopt", () => {
       { type: "in", action: "DROP", enable: true, comment: "everything else" },
     ]);
   });
+
+  it("regress-D5: plans an IPSet takeover showing each entry as Proxmox writes it, nomatch and comment included", async () => {
+    const text =
+      "[IPSET blocklist] # scanners\n\n198.18.0.0/15\n!198.18.5.0/24 # partner inside\n198.18.9.0/24 # old\n";
+    await emu.handle().editFile("firewall/cluster.fw", text);
+    const messages: string[] = [];
+    const p = await providerFor("IpSet", emu.handle(), messages);
+    const entries = [
+      "198.18.0.0/15",
+      { cidr: "198.18.9.0/24", nomatch: true },
+      { cidr: "203.0.113.9", comment: "vpn" },
+    ];
+    const checked = await p.check({}, { name: "blocklist", comment: "scanners", entries, adopt: true, __owner: OWNER });
+    expect(checked.failures).toBeUndefined();
+    expect(withoutGuardNotes(messages)).toEqual([
+      "adopt IpSet cluster/ipset/blocklist: 3 writes to make it equal the declaration:",
+      "adopt IpSet cluster/ipset/blocklist:   add entry 203.0.113.9 # vpn",
+      "adopt IpSet cluster/ipset/blocklist:   update entry 198.18.9.0/24 # old => !198.18.9.0/24",
+      "adopt IpSet cluster/ipset/blocklist:   delete entry !198.18.5.0/24 # partner inside",
+    ]);
+  });
 });

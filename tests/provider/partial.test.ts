@@ -1,4 +1,6 @@
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { PartialApplyError } from "../../provider/errors";
+import { GuardSession } from "../../provider/resources/guard-session";
 import { ownerMark } from "../../provider/resources/ownership";
 import { useEmulator } from "../helpers/emulator";
 import { providerFor, writes } from "./helpers";
@@ -109,7 +111,7 @@ describe("a failed apply", () => {
 });
 
 describe("references", () => {
-  it("fails rules naming a missing group, alias or IPSet before any write, naming each and what exists", async () => {
+  it("fails rules naming a missing group, alias or IPSet in preview and before any write, naming each and what exists", async () => {
     await emu
       .handle()
       .editFile(
@@ -118,29 +120,28 @@ describe("references", () => {
       );
     await emu.handle().editFile("firewall/101.fw", "[ALIASES]\n\nlocal 10.1.0.0/16\n");
     const p = await providerFor("FirewallRules", emu.handle());
-    const checked = await p.check(
-      {},
-      {
-        scope: vm,
-        rules: [
-          { type: "group", action: "webservr" },
-          { action: "ACCEPT", source: "dc/local" },
-          { action: "ACCEPT", source: "+guest/mgmt" },
-          { action: "ACCEPT", source: "office", dest: "+mgmt", comment: "fine" },
-        ],
-      },
-    );
-    expect(checked.failures).toBeUndefined();
-    emu.handle().calls.reset();
-    const e = await failure(p.create(checked.inputs));
-    expect(e.code).toBe("FW_MISSING_REFERENCE");
-    expect(e.message).toBe(
+    const inputs = {
+      scope: vm,
+      rules: [
+        { type: "group", action: "webservr" },
+        { action: "ACCEPT", source: "dc/local" },
+        { action: "ACCEPT", source: "+guest/mgmt" },
+        { action: "ACCEPT", source: "office", dest: "+mgmt", comment: "fine" },
+      ],
+    };
+    const message =
       "rules of qemu/pve1/101: " +
-        "rules[0].action: security group 'webservr' does not exist (security groups: webserver); Proxmox would apply nothing for this rule; " +
-        "rules[1].source: no cluster alias 'local' (cluster aliases: office); the guest has one: write 'guest/local'; Proxmox would skip this rule; " +
-        "rules[2].source: no guest IPSet 'mgmt' (guest IPSets: none); the cluster has one: write '+dc/mgmt'; Proxmox would skip this rule; " +
-        "nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)",
-    );
+      "rules[0].action: security group 'webservr' does not exist (security groups: webserver); Proxmox would apply nothing for this rule; " +
+      "rules[1].source: no cluster alias 'local' (cluster aliases: office); the guest has one: write 'guest/local'; Proxmox would skip this rule; " +
+      "rules[2].source: no guest IPSet 'mgmt' (guest IPSets: none); the cluster has one: write '+dc/mgmt'; Proxmox would skip this rule; " +
+      "nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)";
+    // preview: the check of the new list reads (GETs only) and fails as the write would
+    expect((await p.check({}, inputs)).failures).toEqual([{ property: "rules", reason: message }]);
+    expect(writes(emu.handle())).toBe(0);
+    emu.handle().calls.reset();
+    const e = await failure(p.create(inputs));
+    expect(e.code).toBe("FW_MISSING_REFERENCE");
+    expect(e.message).toBe(message);
     expect(writes(emu.handle())).toBe(0);
     // one GET per list: the rule list (ownership), groups, and aliases and IPSets of the cluster and the guest
     expect(emu.handle().calls.total()).toBe(6);
@@ -149,12 +150,55 @@ describe("references", () => {
 
   it("fails a security group rule naming a guest alias before creating the group", async () => {
     const p = await providerFor("SecurityGroup", emu.handle());
-    const checked = await p.check({}, { name: "web", rules: [{ action: "ACCEPT", source: "guest/office" }] });
+    const inputs = { name: "web", rules: [{ action: "ACCEPT", source: "guest/office" }] };
+    const message =
+      "security group web: rules[0].source: 'guest/office' names a guest alias, but only guest rules see guest objects (this rule sees cluster aliases only); Proxmox would skip this rule; nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)";
+    expect((await p.check({}, inputs)).failures).toEqual([{ property: "rules", reason: message }]);
     emu.handle().calls.reset();
-    const e = await failure(p.create(checked.inputs));
-    expect(e.message).toBe(
-      "security group web: rules[0].source: 'guest/office' names a guest alias, but only guest rules see guest objects (this rule sees cluster aliases only); Proxmox would skip this rule; nothing was written (create the missing object first, referencing it through its resource's output so that Pulumi creates it before this list)",
-    );
+    const e = await failure(p.create(inputs));
+    expect(e.message).toBe(message);
+    expect(writes(emu.handle())).toBe(0);
+  });
+});
+
+describe("references in a preview", () => {
+  it("regress-D6 counts what the program declares before the list, and fails only on what neither exists nor is declared", async () => {
+    const session = new GuardSession();
+    const messages: string[] = [];
+    const alias = await providerFor("Alias", emu.handle(), messages, { session });
+    const set = await providerFor("IpSet", emu.handle(), messages, { session });
+    const group = await providerFor("SecurityGroup", emu.handle(), messages, { session });
+    const rules = await providerFor("FirewallRules", emu.handle(), messages, { session });
+    // what a program declares (checked earlier in the run) counts, though nothing is created yet
+    expect((await alias.check({}, { name: "Office", cidr: "192.0.2.0/24" })).failures).toBeUndefined();
+    expect((await set.check({}, { scope: vm, name: "app", entries: ["10.0.0.1"] })).failures).toBeUndefined();
+    // (a set whose entries are still unknown in the preview is declared all the same)
+    expect((await set.check({}, { name: "later", entries: [unknownValue] })).failures).toBeUndefined();
+    expect(
+      (await group.check({}, { name: "web", rules: [{ action: "ACCEPT", source: "office" }] })).failures,
+    ).toBeUndefined();
+    const declared = [
+      { action: "ACCEPT", source: "dc/office" },
+      { action: "ACCEPT", source: "+guest/app" },
+      { type: "group", action: "web" },
+      { action: "DROP", source: "+later" },
+    ];
+    expect((await rules.check({}, { scope: vm, rules: declared })).failures).toBeUndefined();
+    // an IPSet that neither exists nor is declared fails the preview, as the write would
+    const missing = await rules.check({}, { rules: [{ action: "ACCEPT", source: "+nosuchset" }] });
+    expect(missing.failures).toEqual([
+      {
+        property: "rules",
+        reason: expect.stringMatching(/^rules of cluster: rules\[0\]\.source: no cluster IPSet 'nosuchset' \(/),
+      },
+    ]);
+    // a changed list is checked too; a reference still unknown (an output of a new object) is not
+    const changed = await rules.check({ rules: [] }, { rules: [{ type: "group", action: "nosuchgroup" }] });
+    expect(changed.failures?.[0]?.reason).toContain("security group 'nosuchgroup' does not exist");
+    emu.handle().calls.reset();
+    const unknown = await rules.check({}, { rules: [{ action: "ACCEPT", source: unknownValue }] });
+    expect(unknown.failures).toBeUndefined();
+    expect(emu.handle().calls.total()).toBe(0);
     expect(writes(emu.handle())).toBe(0);
   });
 });

@@ -43,6 +43,31 @@ describe("preview before up", () => {
   });
 });
 
+describe("references in the preview", () => {
+  it("regress-D6: writes nothing when a rule names what neither exists nor is declared, and passes once it is", async () => {
+    const rules = (source: string, opts?: Record<string, unknown>): FixtureResource => ({
+      kind: "FirewallRules",
+      name: "r",
+      args: { scope: { node: "pve1" }, rules: [{ action: "ACCEPT", source, proto: "tcp", dport: "22" }] },
+      ...(opts ? { opts } : {}),
+    });
+    const missing = await stack.run("up", [alias("office"), rules("+admins")]);
+    expect(missing.code).toBe(1);
+    expect(writes(emu.handle())).toEqual({});
+    expect(missing.err).toContain("rules[0].source: no cluster IPSet 'admins'");
+    expect(missing.err).toContain("error: update not applied: the preview failed, nothing was changed");
+    // the same text once the program declares the set (dependsOn orders its check and its create first)
+    const admins: FixtureResource = {
+      kind: "IpSet",
+      name: "admins",
+      args: { name: "admins", entries: ["192.0.2.0/24"] },
+    };
+    const declared = await stack.run("up", [alias("office"), admins, rules("+admins", { dependsOn: ["admins"] })]);
+    expect(declared.code).toBe(0);
+    expect(declared.out).toContain("Resources: + 3 created");
+  });
+});
+
 describe("protect and retainOnDelete", () => {
   it("fails destroy of a protected alias before deleting anything, and deletes it once unprotected", async () => {
     const both = [alias("office", { opts: { protect: true } }), alias("lab")];

@@ -120,7 +120,7 @@ export function lintConfigs(configs: PolicyConfigs, options: LintOptions): Findi
   const loaded = loadConfigs(configs);
   const lists = ruleLists(loaded);
   return sortFindings([
-    ...ruleFindings(loaded, lists),
+    ...ruleFindings(loaded, lists, options.topology),
     ...shadowFindings(loaded, lists),
     ...ipSetFindings(loaded),
     ...enforcementFindings(loaded, lists, options.topology, options.nowSec),

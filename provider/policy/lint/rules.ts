@@ -6,17 +6,22 @@
  * @module
  */
 import { printRuleLine } from "../../fw/rule";
-import { protocolNumber } from "../../model/pve-tables";
 import type { LoadedConfigs, LoadedRule } from "../load";
-import { parsePortSpec } from "../ports";
+import type { PolicyTopology } from "../types";
 import { ruleEnabled, truthy } from "../verify";
 import { type Code, type Finding, finding, type Severity } from "./findings";
 import { compileFailure, type RuleList, rulePlace, rulesOf } from "./lists";
+import { shadowsManagement } from "./management";
 
-const MANAGEMENT_PORTS = [8006, 22];
-
-/** Findings about the rules of every list. */
-export function ruleFindings(loaded: LoadedConfigs, lists: readonly RuleList[]): Finding[] {
+/**
+ * Findings about the rules of every list. `topology` gives the nodes' local networks, which
+ * Proxmox adds to the `management` IPSet (without it they are unknown to the management check).
+ */
+export function ruleFindings(
+  loaded: LoadedConfigs,
+  lists: readonly RuleList[],
+  topology: PolicyTopology | undefined,
+): Finding[] {
   const out: Finding[] = [];
   for (const list of lists) {
     const dropped = list.group !== undefined ? list.owner.groups.get(list.group)?.dropped : list.owner.dropped;
@@ -30,12 +35,17 @@ export function ruleFindings(loaded: LoadedConfigs, lists: readonly RuleList[]):
         ),
       );
     }
-    for (const lr of rulesOf(list)) out.push(...oneRule(loaded, list, lr));
+    for (const lr of rulesOf(list)) out.push(...oneRule(loaded, list, lr, topology));
   }
   return out;
 }
 
-function oneRule(loaded: LoadedConfigs, list: RuleList, lr: LoadedRule): Finding[] {
+function oneRule(
+  loaded: LoadedConfigs,
+  list: RuleList,
+  lr: LoadedRule,
+  topology: PolicyTopology | undefined,
+): Finding[] {
   const out: Finding[] = [];
   const place = rulePlace(list, lr);
   const text = printRuleLine(lr.rule, list.level !== "group");
@@ -123,13 +133,13 @@ function oneRule(loaded: LoadedConfigs, list: RuleList, lr: LoadedRule): Finding
     );
   }
   if (enabled && (list.level === "host" || list.level === "cluster")) {
-    const hit = shadowsManagement(lr);
+    const hit = shadowsManagement(lr, list, loaded.cluster, topology);
     if (hit !== undefined) {
       out.push(
         finding(
           "PVEFW070",
           place,
-          `\`${text}\` drops tcp/${hit} before Proxmox's built-in accept for the management IPSet, which comes after all host and cluster rules`,
+          `\`${text}\` drops tcp/${hit.port} from ${hit.from} before Proxmox's built-in accept for the management IPSet, which comes after all host and cluster rules`,
           "add an ACCEPT for your management networks (tcp 8006 and 22) above it, or narrow the rule",
         ),
       );
@@ -163,22 +173,4 @@ function definedLater(list: RuleList, lr: LoadedRule, kind: "ipset" | "alias", n
   if (lr.line === undefined) return false;
   const own = kind === "ipset" ? list.owner.ipsets.get(name)?.line : list.owner.aliases.get(name)?.line;
   return own !== undefined && own > lr.line;
-}
-
-/** The management port a DROP/REJECT `in` rule would catch (any source), if any. */
-function shadowsManagement(lr: LoadedRule): number | undefined {
-  const r = lr.rule;
-  if (r.type !== "in" || (r.action !== "DROP" && r.action !== "REJECT")) return undefined;
-  const lines = lr.macro ? lr.macro.rules.map((t) => ({ proto: t.proto, dport: t.dport })) : [r];
-  for (const line of lines) {
-    const proto = line.proto ?? r.proto;
-    if (proto !== undefined && protocolNumber(proto) !== 6) continue;
-    const dport = line.dport ?? r.dport;
-    if (!truthy(dport)) return MANAGEMENT_PORTS[0];
-    const spec = parsePortSpec(dport, false);
-    if (!spec.ok) continue;
-    const hit = MANAGEMENT_PORTS.find((p) => spec.ranges.some((x) => p >= x.lo && p <= x.hi));
-    if (hit !== undefined) return hit;
-  }
-  return undefined;
 }

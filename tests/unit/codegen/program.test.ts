@@ -68,7 +68,7 @@ describe("generateProject", () => {
       snapshot({
         cluster: config({
           options: { enable: "1700000000" },
-          rules: [{ type: "in", action: "ACCEPT", macro: "Nope" }],
+          rules: [{ type: "in", action: "ACCEPT", proto: "icmp", dport: "8,0" }],
         }),
         guests: [
           { node: "pve1", vmid: 100, guestType: "qemu", config: config({ options: { ips: "1", enable: "1" } }) },
@@ -78,7 +78,10 @@ describe("generateProject", () => {
     expect(project.warnings).toEqual([
       {
         file: "firewall/cluster.fw",
-        message: 'cluster rules[0].macro: unknown macro "Nope" (the provider will reject this rule; fix it in Proxmox)',
+        subject: "rule cluster 0",
+        message: expect.stringMatching(
+          /^cluster rules\[0\]\.dport: "8,0" is not one ICMP type; .* \(the provider will reject this rule; fix it in Proxmox\)$/,
+        ),
       },
       {
         file: "firewall/cluster.fw",
@@ -92,6 +95,43 @@ describe("generateProject", () => {
     const guest = project.files.get("index.ts")!.split("// VM 100 on pve1: firewall/100.fw\n")[1];
     expect(guest).toBe(
       'new fw.GuestFirewallOptions("qemu-100-options", {\n  scope: { node: "pve1", vmid: 100 },\n  enable: true,\n  adopt: true,\n});\n',
+    );
+  });
+
+  it("leaves out a rule Proxmox never applies, with a warning at its line and a comment in its place", () => {
+    const rules = [
+      { type: "in" as const, action: "ACCEPT", proto: "tcp", dport: "22", enable: 1 },
+      { type: "in" as const, action: "FROBNICATE", enable: 1 },
+    ];
+    const project = index(
+      snapshot({
+        cluster: config({ rules }),
+        clusterLines: { rules: [10, 11], groups: {}, ipsetEntries: {} },
+      }),
+    );
+    expect(project.warnings).toEqual([
+      {
+        file: "firewall/cluster.fw",
+        line: 11,
+        subject: "rule cluster 1",
+        message:
+          'cluster rules[1] `IN FROBNICATE` is left out: action: unknown action "FROBNICATE" (allowed: ACCEPT, DROP, REJECT); ' +
+          "Proxmox keeps this rule but never applies it, so the first up will delete it from Proxmox; it never filtered anything",
+      },
+    ]);
+    expect(project.files.get("index.ts")).toContain(
+      'new fw.FirewallRules("dc-rules", {\n  rules: [\n    { action: "ACCEPT", proto: "tcp", dport: "22" },\n' +
+        '    // Left out: rules[1] `IN FROBNICATE` (action: unknown action "FROBNICATE" (allowed: ACCEPT, DROP, REJECT)). Proxmox\n' +
+        "    // never applies it; the first up deletes it.\n  ],\n  adopt: true,\n});\n",
+    );
+  });
+
+  it("declares an empty list when Proxmox applies none of its rules", () => {
+    const group = { name: "web", rules: [{ type: "in" as const, action: "ACCEPT", proto: "tcp", dport: "99999" }] };
+    const text = index(snapshot({ cluster: config({ groups: [group] }) })).files.get("index.ts")!;
+    expect(text).toContain(
+      "  rules: [\n    // Left out: rules[0] `IN ACCEPT -p tcp -dport 99999` (dport: port 99999 is above 65535). Proxmox never applies it;\n" +
+        "    // the first up deletes it.\n  ],\n",
     );
   });
 

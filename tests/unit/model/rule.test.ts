@@ -1,5 +1,13 @@
 import { formatIssues } from "../../../provider/model/common";
-import { canonicalRule, ruleFromWire, ruleToWire, validateRule, validateRules } from "../../../provider/model/rule";
+import {
+  canonicalRule,
+  checkRule,
+  inertRuleIssues,
+  ruleFromWire,
+  ruleToWire,
+  validateRule,
+  validateRules,
+} from "../../../provider/model/rule";
 import type { Scope } from "../../../provider/model/scope";
 
 const cluster: Scope = { kind: "cluster" };
@@ -186,6 +194,31 @@ describe("validateRules", () => {
   it("reports the issues of every rule with its index", () => {
     const result = validateRules([{ action: "ACCEPT" }, { action: "X1" }, { action: "DROP", log: "loud" }], cluster);
     expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(["rules[1].action", "rules[2].log"]);
+  });
+});
+
+describe("inertRuleIssues", () => {
+  const rule = (fields: Record<string, string | number>) =>
+    canonicalRule({ type: "in", action: "ACCEPT", ...fields } as Parameters<typeof canonicalRule>[0]);
+
+  it("finds the issues that make Proxmox skip a rule or apply it as nothing", () => {
+    expect(inertRuleIssues(rule({ action: "FROBNICATE", proto: "tcp" }), cluster).map((i) => i.path)).toEqual([
+      "action",
+    ]);
+    expect(inertRuleIssues(rule({ proto: "tcp", dport: "99999" }), cluster).map((i) => i.path)).toEqual(["dport"]);
+    expect(inertRuleIssues(rule({ type: "group", action: "WebTier" }), cluster).map((i) => i.path)).toEqual(["action"]);
+    expect(inertRuleIssues(rule({ iface: "eth0", proto: "tcp", dport: "22" }), vm).map((i) => i.path)).toEqual([
+      "iface",
+    ]);
+    expect(inertRuleIssues(rule({ proto: "icmp", dport: "99999" }), cluster).map((i) => i.path)).toEqual(["dport"]);
+  });
+
+  it("finds none in a rule Proxmox applies, even one the provider rejects (an ICMP type list in dport)", () => {
+    const list = rule({ proto: "icmp", dport: "8,0" });
+    expect(checkRule(list, cluster).map((i) => i.path)).toEqual(["dport"]);
+    expect(inertRuleIssues(list, cluster)).toEqual([]);
+    expect(inertRuleIssues(rule({ proto: "icmp", dport: "echo-request" }), cluster)).toEqual([]);
+    expect(inertRuleIssues(rule({ source: "nosuchalias", proto: "tcp", dport: "22" }), cluster)).toEqual([]);
   });
 });
 

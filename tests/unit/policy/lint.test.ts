@@ -240,6 +240,68 @@ describe("lint codes", () => {
     expect(only(f, "PVEFW070").map((x) => x.message.match(/tcp\/\d+/)?.[0])).toEqual(["tcp/22", "tcp/8006"]);
   });
 
+  it("names the management source a DROP catches, and stops at earlier rules that decide it (PVEFW070)", () => {
+    const sets = "[IPSET management]\n192.0.2.0/24\n203.0.113.7\n";
+    const drop = (rules: string, topology?: Parameters<typeof readTopology>[0]) =>
+      only(lint([cluster(`${ON}${sets}[RULES]\n${rules}`)], topology), "PVEFW070").map((x) => x.message);
+    expect(drop("IN DROP -source 203.0.113.0/24\n")).toEqual([
+      expect.stringContaining("drops tcp/8006 from 203.0.113.7 before Proxmox's built-in accept"),
+    ]);
+    // an ACCEPT from +management for 8006 only: 22 still reaches the DROP
+    expect(drop("IN ACCEPT -source +management -p tcp -dport 8006\nIN DROP\n", { nodes: ["pve1"] })).toEqual([
+      expect.stringContaining("drops tcp/22 from 192.0.2.0/24 before"),
+    ]);
+    // an earlier ACCEPT that also matches on its destination does not decide every management packet
+    expect(drop("IN ACCEPT -source +management -dest 192.0.2.2\nIN DROP -p tcp -dport 22\n")).toHaveLength(1);
+    // a nomatch entry cuts a hole in the DROP's set: the management address in it is not dropped
+    const holed = "[IPSET scan]\n203.0.113.0/24\n!203.0.113.0/29\n[RULES]\nIN DROP -source +scan\n";
+    expect(only(lint([cluster(`${ON}${sets}${holed}`)], { nodes: ["pve1"] }), "PVEFW070")).toEqual([]);
+    // the node's local network is part of the management set: known from the topology, else unknown
+    const local = "IN DROP -source 10.1.0.0/16 -p tcp -dport 22\n";
+    expect(drop(local, { nodes: [{ name: "pve1", ip: "10.1.2.3", network: "10.1.0.0/16" }] })).toEqual([
+      expect.stringContaining("drops tcp/22 from 10.1.0.0/16 before"),
+    ]);
+    expect(drop(local, { nodes: [{ name: "pve1", ip: "192.0.2.2" }] })).toEqual([]);
+    expect(drop(local)).toEqual([expect.stringContaining("from the node's local network (unknown here")]);
+  });
+
+  it("regress-A4 finds no management shadowing by a DROP whose source holds no management address", () => {
+    const text = [
+      "[OPTIONS]",
+      "",
+      "enable: 1",
+      "policy_in: DROP",
+      "",
+      "[IPSET management] # admins",
+      "",
+      "192.0.2.0/24",
+      "203.0.113.7 # jump host",
+      "",
+      "[IPSET blocklist] # scanners",
+      "",
+      "198.18.0.0/15",
+      "!198.18.5.0/24 # partner inside",
+      "2001:db8:bad::/48",
+      "",
+      "[RULES]",
+      "",
+      "IN ACCEPT -source +management -p tcp -dport 8006 -log nolog # GUI",
+      "IN ACCEPT -source +management -p tcp -dport 22 # ssh",
+      "IN DROP -source +blocklist -log info",
+      "",
+    ].join("\n");
+    const topology = { nodes: [{ name: "pve1", ip: "192.0.2.2", network: "192.0.2.0/24" }] };
+    expect(only(lint([cluster(text)], topology), "PVEFW070")).toEqual([]);
+    expect(only(lint([cluster(text)]), "PVEFW070")).toEqual([]);
+    // a blocklist that holds management addresses is reported once no ACCEPT above decides them
+    const overlapping = text.replace("198.18.0.0/15", "192.0.2.128/25");
+    expect(only(lint([cluster(overlapping)], topology), "PVEFW070")).toEqual([]);
+    const unguarded = overlapping.replace(/IN ACCEPT .*\n/g, "");
+    expect(only(lint([cluster(unguarded)], topology), "PVEFW070").map((f) => f.message)).toEqual([
+      expect.stringContaining("drops tcp/8006 from 192.0.2.128/25 before"),
+    ]);
+  });
+
   it("warns about an expired anti-lockout timestamp and notes a fresh one (PVEFW080)", () => {
     expect(only(lint([cluster(`[OPTIONS]\nenable: ${NOW - 61}\n`)]), "PVEFW080")[0]?.severity).toBe("warning");
     expect(only(lint([cluster(`[OPTIONS]\nenable: ${NOW - 10}\n`)]), "PVEFW080")[0]).toMatchObject({
