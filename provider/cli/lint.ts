@@ -16,8 +16,9 @@ import {
   roleOf,
 } from "../policy/lint/index";
 import type { PolicyTopology } from "../policy/types";
+import { readDataDir } from "./data-dir";
 import type { CliCommand, CliIo } from "./index";
-import { readDataDir, readLive, readTopologyFile } from "./policy-input";
+import { readLive, readTopologyFile } from "./policy-input";
 
 /** `pve-firewall lint --help`. */
 export const LINT_USAGE = `usage: pve-firewall lint [--topology FILE] [--json] PATH... | --endpoint

@@ -1,11 +1,9 @@
 /**
- * Where `simulate` and `lint` get their input: a data directory laid out like `/etc/pve`
- * (`firewall/cluster.fw`, `nodes/<node>/host.fw`, `firewall/<vmid>.fw`, `sdn/firewall/<vnet>.fw`),
- * a topology file, or a live endpoint read through the API client (credentials from the same
- * environment as the provider: `PROXMOX_VE_*` / `PM_*`).
+ * Where `simulate` and `lint` get their input besides a data directory (read by `data-dir.ts`, as
+ * for `import`): a topology file, or a live endpoint read through the API client (credentials from
+ * the same environment as the provider: `PROXMOX_VE_*` / `PM_*`).
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { resolveClientConfig } from "../client/config";
 import { pathSegment } from "../client/encode";
@@ -15,115 +13,8 @@ import { firewallPath } from "../client/scope";
 import type { FwConfig } from "../fw/types";
 import { cleanCidr, parseCidr } from "../model/ip";
 import type { Scope } from "../model/scope";
-import type { ConfigTexts } from "../policy/configs";
 import { readTopology } from "../policy/topology";
 import type { ConfigFile, PolicyConfigs, PolicyTopology } from "../policy/types";
-
-/** A data directory's firewall files, by role, with their paths. */
-export interface DataDir extends ConfigTexts {
-  readonly hosts: Readonly<Record<string, string>>;
-  readonly guests: Readonly<Record<string, string>>;
-  /** `sdn/firewall/<vnet>.fw` texts by VNet (lint reads their lines; the simulator ignores them). */
-  readonly vnets: Readonly<Record<string, string>>;
-  /** Where each file was found, relative to the directory. */
-  readonly paths: {
-    readonly cluster?: string;
-    readonly hosts: Readonly<Record<string, string>>;
-    readonly guests: Readonly<Record<string, string>>;
-    readonly vnets: Readonly<Record<string, string>>;
-  };
-}
-
-async function readIfFile(path: string): Promise<string | undefined> {
-  try {
-    if (!(await stat(path)).isFile()) return undefined;
-    return await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-async function list(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => [] as string[]);
-}
-
-/** `<vmid>.fw` files of `sub` (relative to `dir`) by vmid. */
-async function guestFiles(
-  dir: string,
-  sub: string,
-): Promise<{ texts: Record<string, string>; paths: Record<string, string> }> {
-  const texts: Record<string, string> = {};
-  const paths: Record<string, string> = {};
-  for (const name of (await list(join(dir, sub))).sort()) {
-    const m = /^(\d+)\.fw$/.exec(name);
-    const text = m ? await readIfFile(join(dir, sub, name)) : undefined;
-    if (m && text !== undefined) {
-      texts[m[1]!] = text;
-      paths[m[1]!] = join(sub, name);
-    }
-  }
-  return { texts, paths };
-}
-
-/**
- * Reads the firewall files of a data directory; missing files are simply absent. The layout is
- * `/etc/pve`'s (`firewall/cluster.fw`, `nodes/<node>/host.fw`, `firewall/<vmid>.fw`,
- * `sdn/firewall/<vnet>.fw`), or flat as pve-firewall's compile test mode reads a directory
- * (`cluster.fw`, `host.fw`, `<vmid>.fw` side by side; `host.fw` then belongs to `flatNode`).
- */
-export async function readDataDir(dir: string, flatNode = "pve1"): Promise<DataDir> {
-  if ((await readIfFile(join(dir, "firewall", "cluster.fw"))) === undefined) {
-    const flat = await readIfFile(join(dir, "cluster.fw"));
-    if (flat !== undefined) {
-      const host = await readIfFile(join(dir, "host.fw"));
-      const guests = await guestFiles(dir, ".");
-      return {
-        cluster: flat,
-        hosts: host !== undefined ? { [flatNode]: host } : {},
-        guests: guests.texts,
-        vnets: {},
-        paths: {
-          cluster: "cluster.fw",
-          hosts: host !== undefined ? { [flatNode]: "host.fw" } : {},
-          guests: guests.paths,
-          vnets: {},
-        },
-      };
-    }
-  }
-  const cluster = await readIfFile(join(dir, "firewall", "cluster.fw"));
-  const guests = await guestFiles(dir, "firewall");
-  const hosts: Record<string, string> = {};
-  const hostPaths: Record<string, string> = {};
-  for (const node of (await list(join(dir, "nodes"))).sort()) {
-    const text = await readIfFile(join(dir, "nodes", node, "host.fw"));
-    if (text !== undefined) {
-      hosts[node] = text;
-      hostPaths[node] = join("nodes", node, "host.fw");
-    }
-  }
-  const vnets: Record<string, string> = {};
-  const vnetPaths: Record<string, string> = {};
-  for (const name of (await list(join(dir, "sdn", "firewall"))).sort()) {
-    const text = name.endsWith(".fw") ? await readIfFile(join(dir, "sdn", "firewall", name)) : undefined;
-    if (text !== undefined) {
-      vnets[name.slice(0, -3)] = text;
-      vnetPaths[name.slice(0, -3)] = join("sdn", "firewall", name);
-    }
-  }
-  return {
-    ...(cluster !== undefined ? { cluster } : {}),
-    hosts,
-    guests: guests.texts,
-    vnets,
-    paths: {
-      ...(cluster !== undefined ? { cluster: join("firewall", "cluster.fw") } : {}),
-      hosts: hostPaths,
-      guests: guests.paths,
-      vnets: vnetPaths,
-    },
-  };
-}
 
 /**
  * Reads a topology file (the emulator's format, nodes as names or `{ name, ip, network, rings }`).

@@ -9,8 +9,9 @@ import { describeVerdict } from "../policy/explain";
 import { createSimulator, type Simulator } from "../policy/simulate";
 import { readTopology } from "../policy/topology";
 import type { Packet, PolicyConfigs, PolicyTopology } from "../policy/types";
+import { readDataDir } from "./data-dir";
 import type { CliCommand, CliIo } from "./index";
-import { readDataDir, readLive, readTopologyFile } from "./policy-input";
+import { readLive, readTopologyFile } from "./policy-input";
 
 /** `pve-firewall simulate --help`. */
 export const SIMULATE_USAGE = `usage: pve-firewall simulate (--data DIR [--topology FILE] | --endpoint) [--node NAME]
