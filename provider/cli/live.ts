@@ -1,18 +1,22 @@
 /**
- * Reads a {@link FwSnapshot} through the Proxmox API: the inventory (nodes, guests, VNets) and every
- * firewall list of the chosen scope, with the provider's HTTP client (same endpoint, credentials,
- * TLS and retry settings). Proxmox returns what it could not parse too (the nameless alias, IPSet
- * entries flagged with `errors`, possibly without `cidr`, BEHAVIOR.md §11): the client decodes
- * them apart, and they are carried over as Proxmox holds them, each with a warning.
+ * The one reader of a live endpoint: every firewall list of a scope through the Proxmox API, with
+ * the provider's HTTP client (same endpoint, credentials, TLS and retry settings). `import` and
+ * `export` read a {@link FwSnapshot} of a chosen scope ({@link readLiveSnapshot}); `simulate` and
+ * `lint` read the whole cluster's configs and topology ({@link readLivePolicy}) from the same
+ * per-scope reads. Proxmox returns what it could not parse too (the nameless alias, IPSet entries
+ * flagged with `errors`, possibly without `cidr`, BEHAVIOR.md §11): the client decodes them apart,
+ * and they are carried over as Proxmox holds them, each with a warning.
  *
  * @module
  */
+import { resolveClientConfig } from "../client/config";
 import { FirewallApi } from "../client/firewall";
-import type { PveHttpClient } from "../client/http";
+import { PveHttpClient } from "../client/http";
 import type { FwSnapshot, GuestFw, NodeFw, SnapshotScope, SnapshotWarning, VnetFw } from "../codegen/snapshot";
 import { aliasSubject, entrySubject, includesCluster, ruleSubject } from "../codegen/snapshot";
 import { fwFileFor } from "../fw/path";
 import type { FwConfig, FwGroup, FwIpSet, FwIpSetEntry } from "../fw/types";
+import { cleanCidr, parseCidr } from "../model/ip";
 import { CLUSTER, type Scope, scopeId } from "../model/scope";
 import {
   isFlaggedEntry,
@@ -22,6 +26,32 @@ import {
   type WireIpSetEntryItem,
   type WireRule,
 } from "../model/wire";
+import { readTopology } from "../policy/topology";
+import type { ConfigFile, PolicyConfigs, PolicyTopology } from "../policy/types";
+
+/** The environment the client settings come from (`process.env`, or a test's). */
+export type LiveEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Runs `read` with an HTTP client configured as the provider configures it from `env`
+ * (`PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN` or `PROXMOX_VE_USERNAME` and `PROXMOX_VE_PASSWORD`,
+ * `PROXMOX_VE_INSECURE`, `PROXMOX_VE_CA_CERT`, `PROXMOX_VE_FINGERPRINT`, and their `PM_*`
+ * fallbacks), and closes the client once `read` has settled.
+ *
+ * @throws ConfigError when the settings are missing or malformed; whatever `read` throws
+ */
+export async function withLiveClient<T>(
+  env: LiveEnv,
+  read: (http: PveHttpClient, endpoint: string) => Promise<T>,
+): Promise<T> {
+  const config = resolveClientConfig({}, env);
+  const http = new PveHttpClient(config);
+  try {
+    return await read(http, config.endpoint);
+  } finally {
+    await http.close();
+  }
+}
 
 /** Options of {@link readLiveSnapshot}. */
 export interface LiveReadOptions {
@@ -30,9 +60,9 @@ export interface LiveReadOptions {
 }
 
 /**
- * Reads the firewall of `scope`. `all` enumerates nodes (`GET /nodes`), their guests
- * (`GET /nodes/{node}/qemu`, `.../lxc`) and VNets (`GET /cluster/sdn/vnets`); a single scope reads
- * just that scope.
+ * Reads the firewall of `scope` for `import` and `export`. `all` enumerates nodes (`GET /nodes`),
+ * their guests (`GET /nodes/{node}/qemu`, `.../lxc`) and VNets (`GET /cluster/sdn/vnets`); a single
+ * scope reads just that scope.
  *
  * @returns the snapshot, and a warning per rule Proxmox flags with `errors`, per nameless alias and
  *   per flagged IPSet entry (their file named, their line unknown through the API)
@@ -65,6 +95,51 @@ export async function readLiveSnapshot(
   return { snapshot: { cluster, nodes, guests, vnets }, warnings };
 }
 
+/**
+ * Reads configs and topology for `simulate` and `lint`: `/cluster/status` and `/nodes/{node}/network`
+ * for node addresses and local networks, guest lists and configs for NICs, and every firewall
+ * list of the cluster, of each node and of each guest (as {@link readLiveSnapshot} reads them).
+ * Rings default to each node's address. A nameless alias and an alias without `cidr` are left out
+ * (no rule can name them); an IPSet entry without `cidr` is kept with an empty one, which the policy
+ * engine skips as Proxmox's compiler does. A guest whose firewall lists are all empty has no file.
+ *
+ * @throws the client's errors (AuthError, NetworkError, ApiError, ...) when a read fails
+ */
+export async function readLivePolicy(
+  http: PveHttpClient,
+): Promise<{ configs: PolicyConfigs; topology: PolicyTopology }> {
+  const api = new FirewallApi(http);
+  const nodes = await addressedNodes(api);
+  const names = nodes.map((n) => n.name);
+  const guests = await Promise.all(
+    (await listGuests(api, names)).map(async (g) => ({
+      vmid: g.vmid,
+      type: g.guestType,
+      node: g.node,
+      nics: (await guestDetails(api, g)).nics ?? {},
+    })),
+  );
+  const topology = readTopology({ nodes, guests });
+  // No warnings kept: the policy engine checks every rule and entry itself (and lint reports them).
+  const reader = new ScopeReader(api, []);
+  const cluster = policyFile(await reader.read(CLUSTER), CLUSTER);
+  const hosts: Record<string, ConfigFile> = {};
+  for (const n of nodes) {
+    const scope: Scope = { kind: "node", node: n.name };
+    hosts[n.name] = policyFile(await reader.read(scope), scope);
+  }
+  const guestFiles: Record<string, ConfigFile> = {};
+  for (const g of guests) {
+    const scope: Scope = { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.type };
+    const file = policyFile(await reader.read(scope), scope);
+    const c = file.config;
+    if (Object.keys(c.options).length + c.rules.length + c.aliases.length + c.ipsets.length > 0) {
+      guestFiles[String(g.vmid)] = file;
+    }
+  }
+  return { configs: { cluster, hosts, guests: guestFiles }, topology };
+}
+
 type GuestRef = { node: string; vmid: number; guestType: "qemu" | "lxc"; name?: string };
 
 async function inventoryOf(
@@ -84,22 +159,28 @@ async function inventoryOf(
     }
     case "all": {
       const nodes = (await api.listNodes()).map((n) => n.node);
-      const perNode = await Promise.all(
-        nodes.flatMap((node) =>
-          (["qemu", "lxc"] as const).map(async (guestType) =>
-            (await api.listGuests(node, guestType)).map((g) => ({
-              node,
-              vmid: g.vmid,
-              guestType,
-              ...(g.name === undefined ? {} : { name: g.name }),
-            })),
-          ),
-        ),
-      );
+      const guests = await listGuests(api, nodes);
       const vnets = (await api.listVnets()).map((v) => ({ vnet: v.vnet, ...(v.zone ? { zone: v.zone } : {}) }));
-      return { nodes, guests: perNode.flat(), vnets };
+      return { nodes, guests, vnets };
     }
   }
+}
+
+/** The qemu and lxc guests of `nodes` (`GET /nodes/{node}/qemu`, `.../lxc`), node by node, qemu first. */
+async function listGuests(api: FirewallApi, nodes: readonly string[]): Promise<GuestRef[]> {
+  const perNode = await Promise.all(
+    nodes.flatMap((node) =>
+      (["qemu", "lxc"] as const).map(async (guestType) =>
+        (await api.listGuests(node, guestType)).map((g) => ({
+          node,
+          vmid: g.vmid,
+          guestType,
+          ...(g.name === undefined ? {} : { name: g.name }),
+        })),
+      ),
+    ),
+  );
+  return perNode.flat();
 }
 
 async function guestDetails(api: FirewallApi, g: GuestRef): Promise<{ name?: string; nics?: Record<string, string> }> {
@@ -108,6 +189,75 @@ async function guestDetails(api: FirewallApi, g: GuestRef): Promise<{ name?: str
   for (const [key, value] of Object.entries(config)) if (/^net\d+$/.test(key)) nics[key] = String(value);
   const name = config[g.guestType === "lxc" ? "hostname" : "name"];
   return { ...(name === undefined ? {} : { name: String(name) }), ...(Object.keys(nics).length > 0 ? { nics } : {}) };
+}
+
+/**
+ * The nodes `/cluster/status` gives an address, each with the network and interface of the
+ * address from `/nodes/{node}/network` (the first interface whose `cidr`, else `cidr6`, holds it).
+ */
+async function addressedNodes(
+  api: FirewallApi,
+): Promise<{ name: string; ip: string; network?: string; iface?: string }[]> {
+  const status = await api.getClusterStatus();
+  return Promise.all(
+    status
+      .filter((e) => e.type === "node" && e.name !== undefined && e.ip !== undefined)
+      .map(async (e) => {
+        const ifaces = await api.listNodeNetwork(e.name!);
+        const ip = parseCidr(e.ip!);
+        const holder = ifaces.find((i) => {
+          const c = parseCidr(i.cidr ?? i.cidr6 ?? "");
+          return c?.prefix !== undefined && ip && c.version === ip.version && sameNet(c, ip, c.prefix);
+        });
+        const cidr = holder ? parseCidr(holder.cidr ?? holder.cidr6 ?? "") : undefined;
+        return {
+          name: e.name!,
+          ip: e.ip!,
+          ...(cidr?.prefix !== undefined ? { network: cleanCidr({ ...cidr, prefix: cidr.prefix }) } : {}),
+          ...(holder ? { iface: holder.iface } : {}),
+        };
+      }),
+  );
+}
+
+function sameNet(a: { value: bigint; version: 4 | 6 }, b: { value: bigint }, prefix: number): boolean {
+  const bits = BigInt((a.version === 4 ? 32 : 128) - prefix);
+  return a.value >> bits === b.value >> bits;
+}
+
+/**
+ * A scope's config as the policy engine takes it from the API: options and rules as read, named
+ * aliases with a cidr, IPSets with their comment and their entries' `cidr` and `nomatch`, groups
+ * with their rules (comments and Proxmox's `errors` left out: the engine checks entries itself).
+ */
+function policyFile(config: FwConfig, scope: Scope): ConfigFile {
+  return {
+    config: {
+      options: config.options,
+      rules: config.rules,
+      aliases: config.aliases.flatMap((a) => (a.name && a.cidr ? [{ name: a.name, cidr: a.cidr }] : [])),
+      ipsets: config.ipsets.map((s) => ({
+        name: s.name,
+        ...(s.comment ? { comment: s.comment } : {}),
+        entries: s.entries.map((e) => ({ cidr: e.cidr, ...(e.nomatch === 1 ? { nomatch: 1 as const } : {}) })),
+      })),
+      groups: config.groups.map((g) => ({ name: g.name, rules: g.rules })),
+    },
+    file: scopeLabel(scope),
+  };
+}
+
+function scopeLabel(scope: Scope): string {
+  switch (scope.kind) {
+    case "cluster":
+      return "api:cluster";
+    case "node":
+      return `api:node/${scope.node}`;
+    case "vm":
+      return `api:${scope.guestType}/${scope.node}/${scope.vmid}`;
+    default:
+      return `api:${scope.kind}`;
+  }
 }
 
 /** Reads the config of one scope as Proxmox's parser holds it. */

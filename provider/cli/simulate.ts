@@ -11,7 +11,8 @@ import { readTopology } from "../policy/topology";
 import type { Packet, PolicyConfigs, PolicyTopology } from "../policy/types";
 import { readDataDir } from "./data-dir";
 import type { CliCommand, CliIo } from "./index";
-import { readLive, readTopologyFile } from "./policy-input";
+import { readLivePolicy, withLiveClient } from "./live";
+import { readTopologyFile } from "./policy-input";
 
 /** `pve-firewall simulate --help`. */
 export const SIMULATE_USAGE = `usage: pve-firewall simulate (--data DIR [--topology FILE] | --endpoint) [--node NAME]
@@ -43,7 +44,7 @@ async function loadInput(values: {
   node?: string;
 }): Promise<{ configs: PolicyConfigs; topology: PolicyTopology }> {
   if (values.endpoint) {
-    const live = await readLive();
+    const live = await withLiveClient(process.env, readLivePolicy);
     return values.topology ? { ...live, topology: await readTopologyFile(values.topology) } : live;
   }
   if (!values.data) throw new UsageError("give --data DIR (with --topology FILE) or --endpoint");

@@ -7,11 +7,9 @@
  */
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { resolveClientConfig } from "../client/config";
-import { PveHttpClient } from "../client/http";
 import type { FwSnapshot, SnapshotScope, SnapshotWarning } from "../codegen/snapshot";
 import { readDataDirSnapshot } from "./data-dir";
-import { readLiveSnapshot } from "./live";
+import { type LiveEnv, readLiveSnapshot, withLiveClient } from "./live";
 
 /**
  * Reads the firewall of `scope`: from `from` (an `/etc/pve`-like directory) when given, else through
@@ -24,17 +22,14 @@ import { readLiveSnapshot } from "./live";
 export async function readSnapshot(
   scope: SnapshotScope,
   from: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  env: LiveEnv,
   guestConfigs: boolean,
 ): Promise<{ snapshot: FwSnapshot; warnings: SnapshotWarning[]; source: string }> {
   if (from !== undefined) return { ...(await readDataDirSnapshot(resolve(from), scope)), source: resolve(from) };
-  const config = resolveClientConfig({}, env);
-  const http = new PveHttpClient(config);
-  try {
-    return { ...(await readLiveSnapshot(http, scope, { guestConfigs })), source: config.endpoint };
-  } finally {
-    await http.close();
-  }
+  return withLiveClient(env, async (http, endpoint) => ({
+    ...(await readLiveSnapshot(http, scope, { guestConfigs })),
+    source: endpoint,
+  }));
 }
 
 /**
