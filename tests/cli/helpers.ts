@@ -5,12 +5,12 @@
 import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { PassThrough } from "node:stream";
 import { request } from "undici";
 import { type EmulatorHandle, startEmulator, type Topology, tokenHeader } from "../../emulator/index";
-import { runCli } from "../../provider/cli";
 import { readDataDirSnapshot } from "../../provider/cli/data-dir";
 import { topologyOf } from "../../provider/codegen/export";
+
+export { cli } from "../helpers/cli";
 
 /** The `.fw` configurations of `tests/fixtures/fw-configs` (see its README). */
 export const FIXTURES = ["all-scopes", "unparseable", "large", "flagged-rules"] as const;
@@ -18,33 +18,6 @@ export const FIXTURES = ["all-scopes", "unparseable", "large", "flagged-rules"] 
 /** Absolute path of a fixture directory. */
 export function fixtureDir(name: string): string {
   return join(__dirname, "..", "fixtures", "fw-configs", name);
-}
-
-/** Runs `pve-firewall <argv>` in-process with `env` as the environment. */
-export async function cli(
-  argv: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const text = { out: "", err: "" };
-  out.on("data", (c: Buffer) => {
-    text.out += c.toString();
-  });
-  err.on("data", (c: Buffer) => {
-    text.err += c.toString();
-  });
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await runCli(argv, { out, err });
-    return { code, ...text };
-  } finally {
-    for (const key of Object.keys(env)) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  }
 }
 
 /** Every file under `dir` by relative path. */
