@@ -13,7 +13,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { TOPOLOGY_FILE, type TopologyJson } from "../codegen/export";
+import { TOPOLOGY_FILE } from "../codegen/export";
 import {
   aliasSubject,
   entrySubject,
@@ -30,6 +30,13 @@ import { parseFw } from "../fw/parse";
 import { fwFileFor } from "../fw/path";
 import { emptyFwConfig, type FwConfig, type FwDiagnostic } from "../fw/types";
 import { CLUSTER, type Scope } from "../model/scope";
+import {
+  parseTopologyFile,
+  type TopologyFileContent,
+  type TopologyNodeDetails,
+  topologyNodeDetails,
+  topologyNodeName,
+} from "../model/topology";
 import type { ConfigTexts } from "../policy/configs";
 import { alignLayout, scanLayout } from "../policy/layout";
 
@@ -157,18 +164,21 @@ export async function readDataDir(dir: string, flatNode = "pve1"): Promise<DataD
 }
 
 type Inventory = {
-  nodes: string[];
+  nodes: (TopologyNodeDetails & { node: string })[];
   guests: Omit<GuestFw, "config">[];
   vnets: { vnet: string; zone?: string }[];
+  /** Where each kind comes from, for messages: `topology.json`, or the directory's own layout. */
+  source: { node: string; guest: string; vnet: string };
 };
 
 /**
  * Reads the firewall of `scope` from `dir` for `import`. Files Proxmox would not read as written
- * are reported line by line (codec diagnostics, with file and line). With `all`, a guest file whose
- * guest is not in the inventory is reported and skipped (the API would not list it either).
+ * are reported line by line (codec diagnostics, with file and line). With `all`, a host, guest or
+ * VNet file that no node, guest or VNet of the inventory owns is reported and skipped (the API
+ * would not list it either).
  *
- * @throws Error when `dir` is not a directory, or a file in it cannot be read (a missing file is an
- *   empty config, as in Proxmox)
+ * @throws Error when `dir` is not a directory, its `topology.json` is not a topology file, or a
+ *   file in it cannot be read (a missing file is an empty config, as in Proxmox)
  */
 export async function readDataDirSnapshot(
   dir: string,
@@ -194,9 +204,10 @@ export async function readDataDirSnapshot(
     return { config: parsed.config, ...(lines ? { lines } : {}) };
   };
   const clusterFile = await load(CLUSTER);
-  const inventory = scope.kind === "all" ? await inventoryOf(reader, warnings) : inventoryFor(scope);
+  const inventory =
+    scope.kind === "all" ? await allOf(await inventoryOf(reader), reader, warnings) : inventoryFor(scope);
   const nodes: NodeFw[] = [];
-  for (const node of inventory.nodes) nodes.push({ node, ...(await load({ kind: "node", node })) });
+  for (const { node } of inventory.nodes) nodes.push({ node, ...(await load({ kind: "node", node })) });
   const guests: GuestFw[] = [];
   for (const g of inventory.guests) {
     const target: Scope = { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.guestType };
@@ -231,37 +242,71 @@ function diagnosticSubject(d: FwDiagnostic, lines: FwLines | undefined, config: 
 }
 
 function inventoryFor(scope: Exclude<SnapshotScope, { kind: "all" }>): Inventory {
+  const source = { node: "--scope", guest: "--scope", vnet: "--scope" };
   switch (scope.kind) {
     case "cluster":
-      return { nodes: [], guests: [], vnets: [] };
+      return { nodes: [], guests: [], vnets: [], source };
     case "node":
-      return { nodes: [scope.node], guests: [], vnets: [] };
+      return { nodes: [{ node: scope.node }], guests: [], vnets: [], source };
     case "vm":
-      return { nodes: [], guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType }], vnets: [] };
+      return {
+        nodes: [],
+        guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType }],
+        vnets: [],
+        source,
+      };
     case "vnet":
-      return { nodes: [], guests: [], vnets: [{ vnet: scope.vnet }] };
+      return { nodes: [], guests: [], vnets: [{ vnet: scope.vnet }], source };
   }
+}
+
+/**
+ * The whole inventory, after reporting each host, guest and VNet file that no node, guest or VNet
+ * of it owns: such a file is skipped, never dropped silently.
+ */
+async function allOf(known: Inventory, reader: DataDirReader, warnings: SnapshotWarning[]): Promise<Inventory> {
+  const skipped = (file: string, what: string, from: string, why: string) =>
+    warnings.push({ file, message: `no ${what} in ${from}: skipped (${why})` });
+  const nodes = new Set(known.nodes.map((n) => n.node));
+  for (const node of await reader.names("nodes")) {
+    const { path } = fwFileFor({ kind: "node", node });
+    if (!nodes.has(node) && (await reader.text(path)) !== undefined)
+      skipped(path, `node ${node}`, known.source.node, `add the node to ${TOPOLOGY_FILE} to import its host firewall`);
+  }
+  const guests = new Set(known.guests.map((g) => String(g.vmid)));
+  for (const { key: vmid, path } of await reader.guestFiles("firewall")) {
+    if (!guests.has(vmid))
+      skipped(path, `guest ${vmid}`, known.source.guest, "Proxmox keeps the file of a deleted guest");
+  }
+  const vnets = new Set(known.vnets.map((v) => v.vnet));
+  for (const { key: vnet, path } of await reader.vnetFiles()) {
+    if (!vnets.has(vnet))
+      skipped(path, `VNet ${vnet}`, known.source.vnet, `add the VNet to ${TOPOLOGY_FILE} to import its firewall`);
+  }
+  return known;
 }
 
 /** Nodes, guests and VNets: from `topology.json`, else from the directory itself. */
-async function inventoryOf(reader: DataDirReader, warnings: SnapshotWarning[]): Promise<Inventory> {
+async function inventoryOf(reader: DataDirReader): Promise<Inventory> {
   const topology = await reader.text(TOPOLOGY_FILE);
-  const inventory = topology === undefined ? await scanInventory(reader) : parseTopology(topology);
-  const known = new Set(inventory.guests.map((g) => String(g.vmid)));
-  for (const { key: vmid, path } of await reader.guestFiles("firewall")) {
-    if (!known.has(vmid))
-      warnings.push({
-        file: path,
-        message: `no guest ${vmid} in ${topology === undefined ? "nodes/*/qemu-server or nodes/*/lxc" : TOPOLOGY_FILE}: skipped (Proxmox keeps the file of a deleted guest)`,
-      });
-  }
-  return inventory;
+  return topology === undefined ? scanInventory(reader) : parseTopology(topology, join(reader.root, TOPOLOGY_FILE));
 }
 
-function parseTopology(text: string): Inventory {
-  const t = JSON.parse(text) as Partial<TopologyJson>;
+/**
+ * The inventory a `topology.json` gives (nodes as names or as objects, see `model/topology.ts`;
+ * without `nodes`, one node `pve1`, as every reader of the file assumes).
+ *
+ * @throws Error naming the file and the first field that is wrong
+ */
+function parseTopology(text: string, path: string): Inventory {
+  let t: TopologyFileContent;
+  try {
+    t = parseTopologyFile(JSON.parse(text));
+  } catch (err) {
+    throw new Error(`topology file '${path}': ${(err as Error).message}`);
+  }
   return {
-    nodes: [...(t.nodes ?? [])],
+    nodes: (t.nodes ?? ["pve1"]).map((n) => ({ node: topologyNodeName(n), ...topologyNodeDetails(n) })),
     guests: (t.guests ?? []).map((g) => ({
       node: g.node,
       vmid: g.vmid,
@@ -270,6 +315,7 @@ function parseTopology(text: string): Inventory {
       ...(g.nics === undefined ? {} : { nics: g.nics }),
     })),
     vnets: (t.vnets ?? []).map((v) => ({ vnet: v.vnet, ...(v.zone ? { zone: v.zone } : {}) })),
+    source: { node: TOPOLOGY_FILE, guest: TOPOLOGY_FILE, vnet: TOPOLOGY_FILE },
   };
 }
 
@@ -291,7 +337,12 @@ async function scanInventory(reader: DataDirReader): Promise<Inventory> {
     }
   }
   const vnets = (await reader.vnetFiles()).map(({ key }) => ({ vnet: key }));
-  return { nodes, guests, vnets };
+  return {
+    nodes: nodes.map((node) => ({ node })),
+    guests,
+    vnets,
+    source: { node: "nodes/*", guest: "nodes/*/qemu-server or nodes/*/lxc", vnet: "sdn/firewall" },
+  };
 }
 
 /** Name and NIC lines of a guest config, up to its first snapshot section. */
