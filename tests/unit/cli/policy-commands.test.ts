@@ -133,6 +133,54 @@ describe("pve-firewall simulate", () => {
     expect(actions).toEqual(["ACCEPT", "ACCEPT", "ACCEPT", "DROP", "error", "error"]);
   });
 
+  it("simulates a node's host.fw with a topology that gives the node as an object", async () => {
+    const hosts = join(dir, "hosts");
+    await mkdir(join(hosts, "nodes/pve1"), { recursive: true });
+    await writeFile(join(hosts, "nodes/pve1/host.fw"), "[RULES]\nIN DROP -p tcp -dport 22 -source 198.51.100.7\n");
+    await mkdir(join(hosts, "firewall"), { recursive: true });
+    await writeFile(join(hosts, "firewall/cluster.fw"), "[OPTIONS]\nenable: 1\n");
+    const r = await cli([
+      "simulate",
+      "--data",
+      hosts,
+      "--topology",
+      join(dir, "topology.json"),
+      "--from",
+      "outside",
+      "--to",
+      "host",
+      "--source",
+      "198.51.100.7",
+      "--dport",
+      "22",
+      "--json",
+    ]);
+    expect(JSON.parse(r.out)).toMatchObject({
+      action: "DROP",
+      decidedBy: { kind: "rule", level: "host", node: "pve1" },
+    });
+  });
+
+  it("warns about a host or guest file that no node or guest of the topology owns: it is not simulated", async () => {
+    const extra = join(dir, "extra");
+    await mkdir(join(extra, "nodes/pve9"), { recursive: true });
+    await mkdir(join(extra, "firewall"), { recursive: true });
+    await writeFile(join(extra, "firewall/cluster.fw"), CLUSTER);
+    await writeFile(join(extra, "firewall/100.fw"), GUEST);
+    await writeFile(join(extra, "firewall/555.fw"), GUEST);
+    await writeFile(join(extra, "nodes/pve9/host.fw"), "[RULES]\nIN ACCEPT -p tcp -dport 22\n");
+    const topology = join(dir, "topology.json");
+    const r = await cli(["simulate", "--data", extra, "--topology", topology, "--from", "outside", "--to", "host"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      [
+        `warning: nodes/pve9/host.fw: no node pve9 in ${topology}: not simulated`,
+        `warning: firewall/555.fw: no guest 555 in ${topology}: not simulated (add it with its NICs)`,
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("gives the same verdicts from a live endpoint as from the data directory", async () => {
     await emu.handle().editFile("firewall/cluster.fw", CLUSTER);
     await emu.handle().editFile("firewall/100.fw", GUEST);
@@ -152,6 +200,15 @@ describe("pve-firewall lint", () => {
     expect(r.code).toBe(2);
     expect(r.out).toContain("firewall/cluster.fw:4: error PVEFW010 invalid-rule");
     expect(r.out).toMatch(/1 errors, 0 warnings, 0 infos\n$/);
+  });
+
+  it("lints a node's host.fw with a topology that gives the node as an object", async () => {
+    const hosts = join(dir, "lint-hosts");
+    await mkdir(join(hosts, "nodes/pve1"), { recursive: true });
+    await writeFile(join(hosts, "nodes/pve1/host.fw"), "[RULES]\nIN ACCEPT -dport 22\n");
+    const r = await cli(["lint", "--topology", join(dir, "topology.json"), hosts]);
+    expect(r.out).toContain("nodes/pve1/host.fw:2: error PVEFW010 invalid-rule");
+    expect(r.code).toBe(2);
   });
 
   it("exits 1 when the worst finding is a warning", async () => {
