@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { Topology } from "../../emulator/index";
+import type { TopologyInput } from "../../emulator/index";
+import { normaliseTopology } from "../../emulator/topology";
 import { answers, cli, FIXTURES, fixtureDir, readTree, serve, tempDir } from "./helpers";
 
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -30,8 +31,8 @@ describe("pve-firewall export", () => {
       await source.emulator.stop();
     }
     const files = await readTree(out);
-    const topology = JSON.parse(files.get("topology.json")!) as Topology;
-    expect(topology).toEqual(source.topology);
+    const topology = JSON.parse(files.get("topology.json")!) as TopologyInput;
+    expect(normaliseTopology(topology)).toEqual(normaliseTopology(source.topology));
     const copy = await serve(out, topology);
     try {
       expect(await answers(copy.emulator, topology)).toEqual(before);
