@@ -207,7 +207,8 @@ export async function readDataDirSnapshot(
   const inventory =
     scope.kind === "all" ? await allOf(await inventoryOf(reader), reader, warnings) : inventoryFor(scope);
   const nodes: NodeFw[] = [];
-  for (const { node } of inventory.nodes) nodes.push({ node, ...(await load({ kind: "node", node })) });
+  for (const { node, ...details } of inventory.nodes)
+    nodes.push({ node, ...details, ...(await load({ kind: "node", node })) });
   const guests: GuestFw[] = [];
   for (const g of inventory.guests) {
     const target: Scope = { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.guestType };

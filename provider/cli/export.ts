@@ -21,9 +21,10 @@ import {
 const EXPORT_USAGE = `usage: pve-firewall export --out DIR [--scope SCOPE] [--force] [--json]
 
 Writes the live firewall as .fw files laid out like /etc/pve (firewall/cluster.fw,
-nodes/<node>/host.fw, firewall/<vmid>.fw, sdn/firewall/<vnet>.fw) and topology.json (nodes,
-guests, VNets in the emulator's --topology format). Reading the files back gives the same
-objects, in the same order, unparseable lines included.
+nodes/<node>/host.fw, firewall/<vmid>.fw, sdn/firewall/<vnet>.fw) and topology.json (nodes with
+their ip, network and iface, guests with their NIC lines, VNets, in the emulator's --topology
+format). Reading the files back gives the same objects, in the same order, unparseable lines
+included.
 
 options:
   --out DIR          where to write (must be empty unless --force)
@@ -31,7 +32,8 @@ options:
   --force            write into a non-empty --out, replacing files of the same name
   --json             print a JSON summary (files, warnings) instead of text
 
-The API is reached with the provider's settings (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, ...).
+The API is reached with the provider's settings (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, ...);
+node addresses come from /cluster/status and /nodes/NODE/network.
 Exit code: 0 written (warnings included), 1 failed, 2 bad arguments.`;
 
 function parse(argv: string[]) {

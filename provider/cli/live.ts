@@ -16,7 +16,6 @@ import type { FwSnapshot, GuestFw, NodeFw, SnapshotScope, SnapshotWarning, VnetF
 import { aliasSubject, entrySubject, includesCluster, ruleSubject } from "../codegen/snapshot";
 import { fwFileFor } from "../fw/path";
 import type { FwConfig, FwGroup, FwIpSet, FwIpSetEntry } from "../fw/types";
-import { cleanCidr, parseCidr } from "../model/ip";
 import { CLUSTER, type Scope, scopeId } from "../model/scope";
 import {
   isFlaggedEntry,
@@ -28,6 +27,7 @@ import {
 } from "../model/wire";
 import { readTopology } from "../policy/topology";
 import type { ConfigFile, PolicyConfigs, PolicyTopology } from "../policy/types";
+import { addressedNodes, guestDetails, listGuests, liveInventory } from "./live-inventory";
 
 /** The environment the client settings come from (`process.env`, or a test's). */
 export type LiveEnv = Readonly<Record<string, string | undefined>>;
@@ -55,14 +55,19 @@ export async function withLiveClient<T>(
 
 /** Options of {@link readLiveSnapshot}. */
 export interface LiveReadOptions {
-  /** Also read each guest's config for its name and NIC lines (for an export's topology). @default false */
-  readonly guestConfigs?: boolean;
+  /**
+   * Also read each node's address, network and interface (`/cluster/status`, `/nodes/{node}/network`)
+   * and each guest's config for its name and NIC lines: what an export's topology holds.
+   *
+   * @default false
+   */
+  readonly topologyDetails?: boolean;
 }
 
 /**
  * Reads the firewall of `scope` for `import` and `export`. `all` enumerates nodes (`GET /nodes`),
  * their guests (`GET /nodes/{node}/qemu`, `.../lxc`) and VNets (`GET /cluster/sdn/vnets`); a single
- * scope reads just that scope.
+ * scope reads just that scope ({@link liveInventory}).
  *
  * @returns the snapshot, and a warning per rule Proxmox flags with `errors`, per nameless alias and
  *   per flagged IPSet entry (their file named, their line unknown through the API)
@@ -76,16 +81,16 @@ export async function readLiveSnapshot(
   const api = new FirewallApi(http);
   const warnings: SnapshotWarning[] = [];
   const reader = new ScopeReader(api, warnings);
+  const inventory = await liveInventory(api, scope, options.topologyDetails === true);
   const cluster = includesCluster(scope) ? await reader.read(CLUSTER) : undefined;
-  const inventory = await inventoryOf(api, scope);
   const nodes: NodeFw[] = await Promise.all(
-    inventory.nodes.map(async (node) => ({ node, config: await reader.read({ kind: "node", node }) })),
+    inventory.nodes.map(async (n) => ({ ...n, config: await reader.read({ kind: "node", node: n.node }) })),
   );
   const guests: GuestFw[] = await Promise.all(
     inventory.guests.map(async (g) => {
       const guestScope: Scope = { kind: "vm", node: g.node, vmid: g.vmid, guestType: g.guestType };
       const config = await reader.read(guestScope);
-      const extra = options.guestConfigs ? await guestDetails(api, g) : {};
+      const extra = options.topologyDetails ? await guestDetails(api, g) : {};
       return { ...g, ...extra, config };
     }),
   );
@@ -138,91 +143,6 @@ export async function readLivePolicy(
     }
   }
   return { configs: { cluster, hosts, guests: guestFiles }, topology };
-}
-
-type GuestRef = { node: string; vmid: number; guestType: "qemu" | "lxc"; name?: string };
-
-async function inventoryOf(
-  api: FirewallApi,
-  scope: SnapshotScope,
-): Promise<{ nodes: string[]; guests: GuestRef[]; vnets: { vnet: string; zone?: string }[] }> {
-  switch (scope.kind) {
-    case "cluster":
-      return { nodes: [], guests: [], vnets: [] };
-    case "node":
-      return { nodes: [scope.node], guests: [], vnets: [] };
-    case "vm":
-      return { nodes: [], guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType }], vnets: [] };
-    case "vnet": {
-      const zone = (await api.listVnets()).find((v) => v.vnet === scope.vnet)?.zone;
-      return { nodes: [], guests: [], vnets: [{ vnet: scope.vnet, ...(zone === undefined ? {} : { zone }) }] };
-    }
-    case "all": {
-      const nodes = (await api.listNodes()).map((n) => n.node);
-      const guests = await listGuests(api, nodes);
-      const vnets = (await api.listVnets()).map((v) => ({ vnet: v.vnet, ...(v.zone ? { zone: v.zone } : {}) }));
-      return { nodes, guests, vnets };
-    }
-  }
-}
-
-/** The qemu and lxc guests of `nodes` (`GET /nodes/{node}/qemu`, `.../lxc`), node by node, qemu first. */
-async function listGuests(api: FirewallApi, nodes: readonly string[]): Promise<GuestRef[]> {
-  const perNode = await Promise.all(
-    nodes.flatMap((node) =>
-      (["qemu", "lxc"] as const).map(async (guestType) =>
-        (await api.listGuests(node, guestType)).map((g) => ({
-          node,
-          vmid: g.vmid,
-          guestType,
-          ...(g.name === undefined ? {} : { name: g.name }),
-        })),
-      ),
-    ),
-  );
-  return perNode.flat();
-}
-
-async function guestDetails(api: FirewallApi, g: GuestRef): Promise<{ name?: string; nics?: Record<string, string> }> {
-  const config = await api.getGuestConfig(g.node, g.guestType, g.vmid);
-  const nics: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) if (/^net\d+$/.test(key)) nics[key] = String(value);
-  const name = config[g.guestType === "lxc" ? "hostname" : "name"];
-  return { ...(name === undefined ? {} : { name: String(name) }), ...(Object.keys(nics).length > 0 ? { nics } : {}) };
-}
-
-/**
- * The nodes `/cluster/status` gives an address, each with the network and interface of the
- * address from `/nodes/{node}/network` (the first interface whose `cidr`, else `cidr6`, holds it).
- */
-async function addressedNodes(
-  api: FirewallApi,
-): Promise<{ name: string; ip: string; network?: string; iface?: string }[]> {
-  const status = await api.getClusterStatus();
-  return Promise.all(
-    status
-      .filter((e) => e.type === "node" && e.name !== undefined && e.ip !== undefined)
-      .map(async (e) => {
-        const ifaces = await api.listNodeNetwork(e.name!);
-        const ip = parseCidr(e.ip!);
-        const holder = ifaces.find((i) => {
-          const c = parseCidr(i.cidr ?? i.cidr6 ?? "");
-          return c?.prefix !== undefined && ip && c.version === ip.version && sameNet(c, ip, c.prefix);
-        });
-        const cidr = holder ? parseCidr(holder.cidr ?? holder.cidr6 ?? "") : undefined;
-        return {
-          name: e.name!,
-          ip: e.ip!,
-          ...(cidr?.prefix !== undefined ? { network: cleanCidr({ ...cidr, prefix: cidr.prefix }) } : {}),
-          ...(holder ? { iface: holder.iface } : {}),
-        };
-      }),
-  );
-}
-
-function sameNet(a: { value: bigint; version: 4 | 6 }, b: { value: bigint }, prefix: number): boolean {
-  const bits = BigInt((a.version === 4 ? 32 : 128) - prefix);
-  return a.value >> bits === b.value >> bits;
 }
 
 /**

@@ -75,7 +75,8 @@ export async function runSnapshotCommand<A extends { help: false; out: string; f
  * Reads the firewall of `scope`: from `from` (an `/etc/pve`-like directory) when given, else through
  * the API configured by `PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN` (or `PROXMOX_VE_USERNAME` and
  * `PROXMOX_VE_PASSWORD`), `PROXMOX_VE_INSECURE`, `PROXMOX_VE_CA_CERT`, `PROXMOX_VE_FINGERPRINT` and
- * their `PM_*` fallbacks, as the provider reads them.
+ * their `PM_*` fallbacks, as the provider reads them. With `topologyDetails`, an API read also
+ * reads node addresses and guest configs (what an export's `topology.json` holds).
  *
  * @throws ConfigError when the API settings are missing or malformed; the client's errors on a failed read
  */
@@ -83,11 +84,11 @@ export async function readSnapshot(
   scope: SnapshotScope,
   from: string | undefined,
   env: LiveEnv,
-  guestConfigs: boolean,
+  topologyDetails: boolean,
 ): Promise<{ snapshot: FwSnapshot; warnings: SnapshotWarning[]; source: string }> {
   if (from !== undefined) return { ...(await readDataDirSnapshot(resolve(from), scope)), source: resolve(from) };
   return withLiveClient(env, async (http, endpoint) => ({
-    ...(await readLiveSnapshot(http, scope, { guestConfigs })),
+    ...(await readLiveSnapshot(http, scope, { topologyDetails })),
     source: endpoint,
   }));
 }
