@@ -29,7 +29,7 @@ import {
 import { parseFw } from "../fw/parse";
 import { fwFileFor } from "../fw/path";
 import { emptyFwConfig, type FwConfig, type FwDiagnostic } from "../fw/types";
-import { CLUSTER, type Scope } from "../model/scope";
+import { CLUSTER, type Scope, scopeId } from "../model/scope";
 import {
   parseTopologyFile,
   type TopologyFileContent,
@@ -175,10 +175,11 @@ type Inventory = {
  * Reads the firewall of `scope` from `dir` for `import`. Files Proxmox would not read as written
  * are reported line by line (codec diagnostics, with file and line). With `all`, a host, guest or
  * VNet file that no node, guest or VNet of the inventory owns is reported and skipped (the API
- * would not list it either).
+ * would not list it either); a single scope must be in the inventory.
  *
- * @throws Error when `dir` is not a directory, its `topology.json` is not a topology file, or a
- *   file in it cannot be read (a missing file is an empty config, as in Proxmox)
+ * @throws Error when `dir` is not a directory, its `topology.json` is not a topology file, a single
+ *   scope names a node, guest or VNet the inventory does not have (or a guest on another node or
+ *   of another type), or a file in it cannot be read (a missing file is an empty config, as in Proxmox)
  */
 export async function readDataDirSnapshot(
   dir: string,
@@ -204,8 +205,8 @@ export async function readDataDirSnapshot(
     return { config: parsed.config, ...(lines ? { lines } : {}) };
   };
   const clusterFile = await load(CLUSTER);
-  const inventory =
-    scope.kind === "all" ? await allOf(await inventoryOf(reader), reader, warnings) : inventoryFor(scope);
+  const known = await inventoryOf(reader);
+  const inventory = scope.kind === "all" ? await allOf(known, reader, warnings) : selectScope(known, scope);
   const nodes: NodeFw[] = [];
   for (const { node, ...details } of inventory.nodes)
     nodes.push({ node, ...details, ...(await load({ kind: "node", node })) });
@@ -242,22 +243,55 @@ function diagnosticSubject(d: FwDiagnostic, lines: FwLines | undefined, config: 
   return config.aliases.some((a) => a.name === "") ? aliasSubject("") : undefined;
 }
 
-function inventoryFor(scope: Exclude<SnapshotScope, { kind: "all" }>): Inventory {
-  const source = { node: "--scope", guest: "--scope", vnet: "--scope" };
+/**
+ * The part of the inventory one scope selects.
+ *
+ * @throws Error naming the scope, what the inventory has instead and where it comes from
+ */
+function selectScope(known: Inventory, scope: Exclude<SnapshotScope, { kind: "all" }>): Inventory {
+  const none = { ...known, nodes: [], guests: [], vnets: [] };
+  const missing = (what: string, from: string, names: readonly string[]): never => {
+    const have = names.length === 0 ? "it lists none" : `it lists ${names.join(", ")}`;
+    throw new Error(`--scope ${scopeId(scope)}: no ${what} in ${from} (${have})`);
+  };
   switch (scope.kind) {
     case "cluster":
-      return { nodes: [], guests: [], vnets: [], source };
-    case "node":
-      return { nodes: [{ node: scope.node }], guests: [], vnets: [], source };
-    case "vm":
-      return {
-        nodes: [],
-        guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType }],
-        vnets: [],
-        source,
-      };
-    case "vnet":
-      return { nodes: [], guests: [], vnets: [{ vnet: scope.vnet }], source };
+      return none;
+    case "node": {
+      const node = known.nodes.find((n) => n.node === scope.node);
+      if (!node)
+        return missing(
+          `node ${scope.node}`,
+          known.source.node,
+          known.nodes.map((n) => n.node),
+        );
+      return { ...none, nodes: [node] };
+    }
+    case "vm": {
+      const guest = known.guests.find((g) => g.vmid === scope.vmid);
+      if (!guest)
+        return missing(
+          `guest ${scope.vmid}`,
+          known.source.guest,
+          known.guests.map((g) => String(g.vmid)),
+        );
+      const where = scopeId({ kind: "vm", node: guest.node, vmid: guest.vmid, guestType: guest.guestType });
+      if (where !== scopeId(scope))
+        throw new Error(
+          `--scope ${scopeId(scope)}: guest ${scope.vmid} is ${where} in ${known.source.guest}; give --scope ${where}`,
+        );
+      return { ...none, guests: [guest] };
+    }
+    case "vnet": {
+      const vnet = known.vnets.find((v) => v.vnet === scope.vnet);
+      if (!vnet)
+        return missing(
+          `VNet ${scope.vnet}`,
+          known.source.vnet,
+          known.vnets.map((v) => v.vnet),
+        );
+      return { ...none, vnets: [vnet] };
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { exportFiles } from "../codegen/export";
 import type { CliCommand, CliIo } from "./index";
 import {
   formatWarnings,
+  nothingFound,
   readSnapshot,
   runSnapshotCommand,
   SNAPSHOT_OPTIONS,
@@ -33,8 +34,10 @@ options:
   --json             print a JSON summary (files, warnings) instead of text
 
 The API is reached with the provider's settings (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, ...);
-node addresses come from /cluster/status and /nodes/NODE/network.
-Exit code: 0 written (warnings included), 1 failed, 2 bad arguments.`;
+node addresses come from /cluster/status and /nodes/NODE/network. A --scope the cluster does not
+have fails before anything is written, naming what it has instead; one without firewall
+configuration writes topology.json alone with the warning "nothing found". Exit code: 0 written
+(warnings included), 1 failed, 2 bad arguments.`;
 
 function parse(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: SNAPSHOT_OPTIONS, strict: true, allowPositionals: false });
@@ -52,6 +55,8 @@ async function runExport(
     const files = exportFiles(read.snapshot);
     await writeTree(args.out, files);
     const warnings = formatWarnings(read.warnings);
+    const empty = nothingFound(args.scope, read.snapshot);
+    if (empty !== undefined) warnings.push(empty);
     if (args.json) {
       const summary = { out: args.out, source: read.source, files: [...files.keys()], warnings };
       io.out.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -13,6 +13,7 @@ import type { CliCommand, CliIo } from "./index";
 import { packageRoot } from "./package";
 import {
   formatWarnings,
+  nothingFound,
   readSnapshot,
   runSnapshotCommand,
   SNAPSHOT_OPTIONS,
@@ -38,7 +39,10 @@ options:
 The API is reached with the provider's settings: PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN (or
 PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD), PROXMOX_VE_INSECURE, PROXMOX_VE_CA_CERT,
 PROXMOX_VE_FINGERPRINT. Lines Proxmox could not parse are reported as warnings, never dropped
-silently. Exit code: 0 written (warnings included), 1 failed, 2 bad arguments.`;
+silently, and so is a file no node, guest or VNet owns. A --scope the cluster (or DATA_DIR) does
+not have fails before anything is written, naming what it has instead; one without firewall
+configuration writes an empty project with the warning "nothing found". Exit code: 0 written
+(warnings included), 1 failed, 2 bad arguments.`;
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -82,6 +86,8 @@ async function runImport(
     });
     await writeTree(args.out, project.files);
     const warnings = formatWarnings(mergeWarnings(read.warnings, project.warnings));
+    const empty = nothingFound(args.scope, read.snapshot);
+    if (empty !== undefined) warnings.push(empty);
     if (args.json) {
       const summary = { out: args.out, source: read.source, resources: project.resources, warnings };
       io.out.write(`${JSON.stringify({ ...summary, files: [...project.files.keys()] }, null, 2)}\n`);

@@ -2,13 +2,14 @@
  * Where things are in a live cluster, for the readers of `live.ts`: its nodes (`GET /nodes`, and
  * their addresses from `/cluster/status` and `/nodes/{node}/network`), each node's guests
  * (`GET /nodes/{node}/qemu`, `.../lxc`, and their configs' names and NIC lines) and its VNets
- * (`GET /cluster/sdn/vnets`).
+ * (`GET /cluster/sdn/vnets`). A single `--scope` must name something the cluster has.
  *
  * @module
  */
 import type { FirewallApi } from "../client/firewall";
-import type { SnapshotScope } from "../codegen/snapshot";
+import { type SnapshotScope, snapshotScopeId } from "../codegen/snapshot";
 import { cleanCidr, parseCidr } from "../model/ip";
+import { scopeId } from "../model/scope";
 import type { TopologyNodeDetails } from "../model/topology";
 
 /** A guest of the cluster: where it lives, its type and (when listed) its name. */
@@ -22,11 +23,13 @@ export interface LiveInventory {
 }
 
 /**
- * The nodes, guests and VNets of `scope`: `all` lists every one; a single scope is taken as given.
- * With `addresses`, each node also gets its `ip`, `network` and `iface` ({@link addressedNodes}),
- * for an export's topology.
+ * The nodes, guests and VNets of `scope`: `all` lists every one; a single scope is checked against
+ * the cluster's lists. With `addresses`, each node also gets its `ip`, `network` and `iface`
+ * ({@link addressedNodes}), for an export's topology.
  *
- * @throws the client's errors when a read fails
+ * @throws Error naming the scope when the cluster has no such node, guest or VNet, or the guest
+ *   lives on another node or is of the other type (the scope it has instead is named); the
+ *   client's errors when a read fails
  */
 export async function liveInventory(
   api: FirewallApi,
@@ -42,16 +45,45 @@ export async function liveInventory(
 
 async function scopeInventory(api: FirewallApi, scope: SnapshotScope): Promise<LiveInventory> {
   const none: LiveInventory = { nodes: [], guests: [], vnets: [] };
+  const missing = (what: string, listed: string, names: readonly string[]): never => {
+    const have = names.length === 0 ? "none" : names.join(", ");
+    throw new Error(`--scope ${snapshotScopeId(scope)}: no ${what} in the cluster (${listed} lists ${have})`);
+  };
   switch (scope.kind) {
     case "cluster":
       return none;
-    case "node":
+    case "node": {
+      const nodes = (await api.listNodes()).map((n) => n.node);
+      if (!nodes.includes(scope.node)) return missing(`node ${scope.node}`, "GET /nodes", nodes);
       return { ...none, nodes: [{ node: scope.node }] };
-    case "vm":
-      return { ...none, guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType }] };
+    }
+    case "vm": {
+      const nodes = (await api.listNodes()).map((n) => n.node);
+      const here = nodes.includes(scope.node)
+        ? (await api.listGuests(scope.node, scope.guestType)).find((g) => g.vmid === scope.vmid)
+        : undefined;
+      if (here) {
+        const name = here.name === undefined ? {} : { name: here.name };
+        return { ...none, guests: [{ node: scope.node, vmid: scope.vmid, guestType: scope.guestType, ...name }] };
+      }
+      const elsewhere = (await listGuests(api, nodes)).find((g) => g.vmid === scope.vmid);
+      if (!elsewhere)
+        return missing(`guest ${scope.vmid}`, `GET /nodes/{node}/qemu and lxc of ${nodes.join(", ")}`, []);
+      const where = scopeId({ kind: "vm", ...elsewhere });
+      throw new Error(
+        `--scope ${snapshotScopeId(scope)}: guest ${scope.vmid} is ${where} in the cluster; give --scope ${where}`,
+      );
+    }
     case "vnet": {
-      const zone = (await api.listVnets()).find((v) => v.vnet === scope.vnet)?.zone;
-      return { ...none, vnets: [{ vnet: scope.vnet, ...(zone === undefined ? {} : { zone }) }] };
+      const vnets = await api.listVnets();
+      const vnet = vnets.find((v) => v.vnet === scope.vnet);
+      if (!vnet)
+        return missing(
+          `VNet ${scope.vnet}`,
+          "GET /cluster/sdn/vnets",
+          vnets.map((v) => v.vnet),
+        );
+      return { ...none, vnets: [{ vnet: scope.vnet, ...(vnet.zone === undefined ? {} : { zone: vnet.zone }) }] };
     }
     case "all": {
       const nodes = (await api.listNodes()).map((n) => n.node);

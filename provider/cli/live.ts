@@ -67,11 +67,12 @@ export interface LiveReadOptions {
 /**
  * Reads the firewall of `scope` for `import` and `export`. `all` enumerates nodes (`GET /nodes`),
  * their guests (`GET /nodes/{node}/qemu`, `.../lxc`) and VNets (`GET /cluster/sdn/vnets`); a single
- * scope reads just that scope ({@link liveInventory}).
+ * scope reads just that scope, once the same lists show the cluster has it ({@link liveInventory}).
  *
  * @returns the snapshot, and a warning per rule Proxmox flags with `errors`, per nameless alias and
  *   per flagged IPSet entry (their file named, their line unknown through the API)
- * @throws the client's errors (AuthError, NetworkError, ApiError, ...) when a read fails
+ * @throws Error naming the scope when the cluster has no such node, guest or VNet (or the guest is
+ *   elsewhere); the client's errors (AuthError, NetworkError, ApiError, ...) when a read fails
  */
 export async function readLiveSnapshot(
   http: PveHttpClient,

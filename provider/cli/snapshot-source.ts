@@ -7,7 +7,15 @@
  */
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type FwSnapshot, parseSnapshotScope, type SnapshotScope, type SnapshotWarning } from "../codegen/snapshot";
+import {
+  type FwSnapshot,
+  isEmptyConfig,
+  parseSnapshotScope,
+  type SnapshotScope,
+  type SnapshotWarning,
+  snapshotFiles,
+  snapshotScopeId,
+} from "../codegen/snapshot";
 import { readDataDirSnapshot } from "./data-dir";
 import type { CliIo } from "./index";
 import { type LiveEnv, readLiveSnapshot, withLiveClient } from "./live";
@@ -78,7 +86,8 @@ export async function runSnapshotCommand<A extends { help: false; out: string; f
  * their `PM_*` fallbacks, as the provider reads them. With `topologyDetails`, an API read also
  * reads node addresses and guest configs (what an export's `topology.json` holds).
  *
- * @throws ConfigError when the API settings are missing or malformed; the client's errors on a failed read
+ * @throws ConfigError when the API settings are missing or malformed; Error naming the scope when
+ *   the cluster or directory has no such node, guest or VNet; the client's errors on a failed read
  */
 export async function readSnapshot(
   scope: SnapshotScope,
@@ -116,6 +125,16 @@ export async function writeTree(dir: string, files: ReadonlyMap<string, string>)
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, text, "utf8");
   }
+}
+
+/**
+ * The warning for a scope that exists but whose every config file is empty: the run still writes
+ * (exit 0), since an empty firewall is a valid answer, but says so instead of passing silently.
+ * `undefined` when the snapshot holds anything.
+ */
+export function nothingFound(scope: SnapshotScope, snapshot: FwSnapshot): string | undefined {
+  if (!snapshotFiles(snapshot).every((f) => isEmptyConfig(f.config))) return undefined;
+  return `nothing found for ${snapshotScopeId(scope)}: no firewall options, rules, aliases, IPSets or security groups`;
 }
 
 /** `file:line: message` lines, sorted by file and line. */

@@ -231,6 +231,7 @@ describe("pve-firewall import", () => {
       resources: 0,
       warnings: [
         "firewall/999.fw: no guest 999 in nodes/*/qemu-server or nodes/*/lxc: skipped (Proxmox keeps the file of a deleted guest)",
+        "nothing found for all: no firewall options, rules, aliases, IPSets or security groups",
       ],
     });
   });
@@ -280,6 +281,69 @@ describe("pve-firewall import", () => {
     expect(r.err).toBe(
       `pve-firewall import: topology file '${join(data, "topology.json")}': topology nodes.0.ip: must be an IPv4 or IPv6 address\n`,
     );
+  });
+
+  it("fails on a scope the cluster does not have, naming where the guest is, and writes nothing", async () => {
+    const served = await serve(fixtureDir("all-scopes"));
+    try {
+      const cases: [string, string][] = [
+        ["qemu/pve1/999", "no guest 999 in the cluster (GET /nodes/{node}/qemu and lxc of pve1, pve2 lists none)"],
+        ["qemu/pve9/100", "guest 100 is qemu/pve1/100 in the cluster; give --scope qemu/pve1/100"],
+        ["qemu/pve2/101", "guest 101 is lxc/pve2/101 in the cluster; give --scope lxc/pve2/101"],
+        ["node/pve9", "no node pve9 in the cluster (GET /nodes lists pve1, pve2)"],
+        ["vnet/nope", "no VNet nope in the cluster (GET /cluster/sdn/vnets lists vnet1)"],
+      ];
+      for (const [scope, message] of cases) {
+        const out = join(work.path, `missing-${scope.replaceAll("/", "-")}`);
+        const r = await cli(["import", "--scope", scope, "--out", out], served.env);
+        expect({ code: r.code, err: r.err }).toEqual({
+          code: 1,
+          err: `pve-firewall import: --scope ${scope}: ${message}\n`,
+        });
+        expect(existsSync(out)).toBe(false);
+      }
+    } finally {
+      await served.emulator.stop();
+    }
+    const fromFiles = await cli([
+      "import",
+      "--from",
+      fixtureDir("all-scopes"),
+      "--scope",
+      "qemu/pve9/100",
+      "--out",
+      join(work.path, "missing-from"),
+    ]);
+    expect(fromFiles.err).toBe(
+      "pve-firewall import: --scope qemu/pve9/100: guest 100 is qemu/pve1/100 in nodes/*/qemu-server or nodes/*/lxc; give --scope qemu/pve1/100\n",
+    );
+    const noGuest = await cli([
+      "import",
+      "--from",
+      fixtureDir("all-scopes"),
+      "--scope",
+      "lxc/pve2/999",
+      "--out",
+      join(work.path, "missing-from"),
+    ]);
+    expect(noGuest.err).toBe(
+      "pve-firewall import: --scope lxc/pve2/999: no guest 999 in nodes/*/qemu-server or nodes/*/lxc (it lists 100, 101)\n",
+    );
+  });
+
+  it("warns that nothing was found for a scope the cluster has but that holds no firewall configuration", async () => {
+    const served = await serve(fixtureDir("all-scopes"));
+    try {
+      const out = join(work.path, "empty-node");
+      const r = await cli(["import", "--scope", "node/pve2", "--out", out], served.env);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe(
+        "warning: nothing found for node/pve2: no firewall options, rules, aliases, IPSets or security groups\n",
+      );
+      expect(r.out).toContain("imported 0 resource(s)");
+    } finally {
+      await served.emulator.stop();
+    }
   });
 
   it("fails without --out, on a bad scope, and on a non-empty output directory", async () => {
