@@ -5,7 +5,7 @@
  */
 import { fileRefFor, type HandlerContext } from "./context";
 import type { FaultInjector } from "./faults";
-import { PveHttpError } from "./http-error";
+import { PveHttpError, unknownNodeError } from "./http-error";
 import { lockTimeoutMessage } from "./lock";
 import { matchRoute, type Route } from "./routes";
 import { type RawValue, validateParams } from "./schema";
@@ -148,6 +148,12 @@ export async function dispatchCall(deps: DispatchDeps, req: CallRequest): Promis
       };
     }
     raw[name] = value;
+  }
+  // pve-manager's rest_handler forwards a proxied call (after the permission check, before the
+  // parameters are verified, which the target node does); `localhost` is always served locally.
+  const node = rm.schema.proxyto === undefined ? undefined : pathParams[rm.schema.proxyto];
+  if (node !== undefined && node !== "localhost" && !deps.ctx.topology.nodes.includes(node)) {
+    return errorResult(unknownNodeError(node));
   }
   const { params, errors } = validateParams(rm.schema, raw);
   if (Object.keys(errors).length > 0) {

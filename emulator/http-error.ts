@@ -25,6 +25,17 @@ export function plainError(message: string): PveHttpError {
   return new PveHttpError(500, message);
 }
 
+/**
+ * The 500 a real cluster answers for a call it would forward to a node it does not have:
+ * pve-manager's `rest_handler` asks `PVE::Cluster::remote_node_ip`, which falls back to a DNS
+ * lookup of the name (pve-common `get_ip_from_hostname`), and that fails.
+ */
+export function unknownNodeError(node: string): PveHttpError {
+  return plainError(
+    `hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`,
+  );
+}
+
 /** The 500 `assert_if_modified` raises when a supplied digest is stale. */
 export const DIGEST_MISMATCH = "detected modified configuration - file changed by other user? Try again.";
 

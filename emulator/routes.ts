@@ -117,8 +117,9 @@ const NETWORK_TYPE: ParamSchema = {
 };
 const VMID: ParamSchema = { type: "integer", format: "pve-vmid", minimum: 100, maximum: 999999999, in: "path" };
 
+/** A non-firewall method; those with a `node` parameter run on that node in Proxmox (`proxyto`). */
 function extra(name: string, parameters: Record<string, ParamSchema>): MethodSchema {
-  return { name, permissions: "user=all", parameters };
+  return { name, permissions: "user=all", parameters, ...(parameters.node ? { proxyto: "node" as const } : {}) };
 }
 
 /** The non-firewall endpoints, with their parameter schemas. */

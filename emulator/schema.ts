@@ -26,6 +26,11 @@ export interface MethodSchema {
   readonly name: string;
   readonly permissions?: string;
   readonly parameters: Readonly<Record<string, ParamSchema>>;
+  /**
+   * `"node"` when Proxmox runs the call on the node named in the path (`proxyto`): a node the
+   * cluster does not have fails before anything else is checked (see `dispatch.ts`).
+   */
+  readonly proxyto?: "node";
 }
 
 /** A raw parameter value as it arrived: form text, form array (repeated key) or a JSON value. */

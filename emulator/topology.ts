@@ -53,6 +53,11 @@ export interface TopologyNode {
 /** What a topology file (or `startEmulator`'s `topology` option) holds. */
 export interface TopologyInput {
   readonly nodes?: readonly (string | TopologyNodeSpec)[];
+  /**
+   * Never set: a {@link Topology} (defaults filled in) is not an input, because its `nodes` are
+   * bare names and reading it again would give every node the default addresses.
+   */
+  readonly nodeDetails?: never;
   readonly guests?: readonly TopologyGuest[];
   readonly vnets?: readonly TopologyVnet[];
   /** Corosync transport; read by the policy simulator, ignored by the emulator. */
@@ -108,9 +113,16 @@ function nodeOf(spec: string | TopologyNodeSpec, index: number): TopologyNode {
   return { name: o.name, ip, network, rings, iface: o.iface ?? "vmbr0" };
 }
 
-/** Reads a topology JSON file (`{ nodes, guests, vnets }`). */
-export async function loadTopologyFile(path: string): Promise<Topology> {
+/**
+ * Reads a topology JSON file (`{ nodes, guests, vnets }`) as written: `startEmulator` fills
+ * in the defaults (with {@link normaliseTopology}, which runs here too, so that a bad address
+ * fails now).
+ *
+ * @throws Error naming the file when it is not a JSON object, or the node and field that is wrong
+ */
+export async function loadTopologyFile(path: string): Promise<TopologyInput> {
   const parsed = JSON.parse(await readFile(path, "utf8")) as TopologyInput;
   if (typeof parsed !== "object" || parsed === null) throw new Error(`topology file '${path}': not a JSON object`);
-  return normaliseTopology(parsed);
+  normaliseTopology(parsed);
+  return parsed;
 }

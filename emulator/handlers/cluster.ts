@@ -6,7 +6,7 @@
  * carries `address`, `netmask` and `cidr`).
  */
 import type { Handler } from "../context";
-import { plainError } from "../http-error";
+import { unknownNodeError } from "../http-error";
 import type { Topology, TopologyNode } from "../topology";
 
 /** `GET /cluster/status`: a cluster entry (two or more nodes) and one entry per node; the first node answers. */
@@ -37,13 +37,9 @@ export const clusterStatusHandler: Handler = async (ctx) => {
  * (no address). An unknown node fails as Proxmox's proxy does (its name does not resolve).
  */
 export const nodeNetworkHandler: Handler = async (ctx, params) => {
-  const node = ctx.topology.nodeDetails.find((n) => n.name === params.node);
-  if (!node) {
-    const name = params.node ?? "";
-    throw plainError(
-      `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`,
-    );
-  }
+  // The dispatcher already refused a node the topology does not have, except `localhost` (the first node).
+  const node = ctx.topology.nodeDetails.find((n) => n.name === params.node) ?? ctx.topology.nodeDetails[0];
+  if (!node) throw unknownNodeError(params.node ?? "");
   const all = interfaces(node, ctx.topology);
   const type = params.type;
   if (type === undefined || type === "include_sdn") return all;

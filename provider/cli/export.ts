@@ -5,20 +5,27 @@
  *
  * @module
  */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { exportFiles } from "../codegen/export";
-import { parseSnapshotScope } from "../codegen/snapshot";
 import type { CliCommand, CliIo } from "./index";
-import { assertWritableOut, formatWarnings, readSnapshot, writeTree } from "./snapshot-source";
+import {
+  formatWarnings,
+  nothingFound,
+  readSnapshot,
+  runSnapshotCommand,
+  SNAPSHOT_OPTIONS,
+  snapshotArgs,
+  writeTree,
+} from "./snapshot-source";
 
 /** Usage text of `pve-firewall export`. */
 const EXPORT_USAGE = `usage: pve-firewall export --out DIR [--scope SCOPE] [--force] [--json]
 
 Writes the live firewall as .fw files laid out like /etc/pve (firewall/cluster.fw,
-nodes/<node>/host.fw, firewall/<vmid>.fw, sdn/firewall/<vnet>.fw) and topology.json (nodes,
-guests, VNets in the emulator's --topology format). Reading the files back gives the same
-objects, in the same order, unparseable lines included.
+nodes/<node>/host.fw, firewall/<vmid>.fw, sdn/firewall/<vnet>.fw) and topology.json (nodes with
+their ip, network and iface, guests with their NIC lines, VNets, in the emulator's --topology
+format). Reading the files back gives the same objects, in the same order, unparseable lines
+included.
 
 options:
   --out DIR          where to write (must be empty unless --force)
@@ -26,25 +33,15 @@ options:
   --force            write into a non-empty --out, replacing files of the same name
   --json             print a JSON summary (files, warnings) instead of text
 
-The API is reached with the provider's settings (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, ...).
-Exit code: 0 written (warnings included), 1 failed, 2 bad arguments.`;
+The API is reached with the provider's settings (PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN, ...);
+node addresses come from /cluster/status and /nodes/NODE/network. A --scope the cluster does not
+have fails before anything is written, naming what it has instead; one without firewall
+configuration writes topology.json alone with the warning "nothing found". Exit code: 0 written
+(warnings included), 1 failed, 2 bad arguments.`;
 
 function parse(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: "string" },
-      scope: { type: "string", default: "all" },
-      force: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) return { help: true as const };
-  if (values.out === undefined) throw new Error("--out DIR is required");
-  return { ...values, help: false as const, out: resolve(values.out), scope: parseSnapshotScope(values.scope) };
+  const { values } = parseArgs({ args: argv, options: SNAPSHOT_OPTIONS, strict: true, allowPositionals: false });
+  return snapshotArgs(values);
 }
 
 /** Runs `pve-firewall export`; returns the exit code. */
@@ -53,23 +50,13 @@ async function runExport(
   io: CliIo,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    io.err.write(`pve-firewall export: ${(e as Error).message}\n\n${EXPORT_USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    io.out.write(`${EXPORT_USAGE}\n`);
-    return 0;
-  }
-  try {
-    await assertWritableOut(args.out, args.force);
+  return runSnapshotCommand("export", EXPORT_USAGE, argv, io, parse, async (args) => {
     const read = await readSnapshot(args.scope, undefined, env, true);
     const files = exportFiles(read.snapshot);
     await writeTree(args.out, files);
     const warnings = formatWarnings(read.warnings);
+    const empty = nothingFound(args.scope, read.snapshot);
+    if (empty !== undefined) warnings.push(empty);
     if (args.json) {
       const summary = { out: args.out, source: read.source, files: [...files.keys()], warnings };
       io.out.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -77,11 +64,7 @@ async function runExport(
       for (const w of warnings) io.err.write(`warning: ${w}\n`);
       io.out.write(`exported ${files.size - 1} .fw file(s) and topology.json from ${read.source} into ${args.out}\n`);
     }
-    return 0;
-  } catch (e) {
-    io.err.write(`pve-firewall export: ${(e as Error).message}\n`);
-    return 1;
-  }
+  });
 }
 
 /** The `export` subcommand. */

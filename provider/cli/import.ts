@@ -5,13 +5,21 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateProject } from "../codegen/program";
-import { mergeWarnings, parseSnapshotScope, snapshotScopeId } from "../codegen/snapshot";
+import { mergeWarnings, snapshotScopeId } from "../codegen/snapshot";
 import type { CliCommand, CliIo } from "./index";
 import { packageRoot } from "./package";
-import { assertWritableOut, formatWarnings, readSnapshot, writeTree } from "./snapshot-source";
+import {
+  formatWarnings,
+  nothingFound,
+  readSnapshot,
+  runSnapshotCommand,
+  SNAPSHOT_OPTIONS,
+  snapshotArgs,
+  writeTree,
+} from "./snapshot-source";
 
 /** Usage text of `pve-firewall import`. */
 const IMPORT_USAGE = `usage: pve-firewall import --out DIR [--scope SCOPE] [--from DATA_DIR] [--name PROJECT] [--force] [--json]
@@ -31,35 +39,21 @@ options:
 The API is reached with the provider's settings: PROXMOX_VE_ENDPOINT, PROXMOX_VE_API_TOKEN (or
 PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD), PROXMOX_VE_INSECURE, PROXMOX_VE_CA_CERT,
 PROXMOX_VE_FINGERPRINT. Lines Proxmox could not parse are reported as warnings, never dropped
-silently. Exit code: 0 written (warnings included), 1 failed, 2 bad arguments.`;
-
-class UsageError extends Error {}
+silently, and so is a file no node, guest or VNet owns. A --scope the cluster (or DATA_DIR) does
+not have fails before anything is written, naming what it has instead; one without firewall
+configuration writes an empty project with the warning "nothing found". Exit code: 0 written
+(warnings included), 1 failed, 2 bad arguments.`;
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      out: { type: "string" },
-      scope: { type: "string", default: "all" },
-      from: { type: "string" },
-      name: { type: "string", default: "proxmox-firewall" },
-      force: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: { ...SNAPSHOT_OPTIONS, from: { type: "string" }, name: { type: "string", default: "proxmox-firewall" } },
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) return { help: true as const };
-  if (values.out === undefined) throw new UsageError("--out DIR is required");
-  if (!/^[A-Za-z0-9_.-]+$/.test(values.name)) throw new UsageError(`--name: "${values.name}" is not a project name`);
-  let scope: ReturnType<typeof parseSnapshotScope>;
-  try {
-    scope = parseSnapshotScope(values.scope);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  return { ...values, help: false as const, out: resolve(values.out), scope };
+  return snapshotArgs(values, (v) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(v.name)) throw new Error(`--name: "${v.name}" is not a project name`);
+  });
 }
 
 /** Version ranges for the generated package.json: this package's version and its own dependency ranges. */
@@ -83,19 +77,7 @@ async function runImport(
   io: CliIo,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    io.err.write(`pve-firewall import: ${(e as Error).message}\n\n${IMPORT_USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    io.out.write(`${IMPORT_USAGE}\n`);
-    return 0;
-  }
-  try {
-    await assertWritableOut(args.out, args.force);
+  return runSnapshotCommand("import", IMPORT_USAGE, argv, io, parse, async (args) => {
     const read = await readSnapshot(args.scope, args.from, env, false);
     const project = generateProject(read.snapshot, {
       projectName: args.name,
@@ -104,6 +86,8 @@ async function runImport(
     });
     await writeTree(args.out, project.files);
     const warnings = formatWarnings(mergeWarnings(read.warnings, project.warnings));
+    const empty = nothingFound(args.scope, read.snapshot);
+    if (empty !== undefined) warnings.push(empty);
     if (args.json) {
       const summary = { out: args.out, source: read.source, resources: project.resources, warnings };
       io.out.write(`${JSON.stringify({ ...summary, files: [...project.files.keys()] }, null, 2)}\n`);
@@ -114,11 +98,7 @@ async function runImport(
           ` (${project.files.size} files, ${warnings.length} warning(s))\n`,
       );
     }
-    return 0;
-  } catch (e) {
-    io.err.write(`pve-firewall import: ${(e as Error).message}\n`);
-    return 1;
-  }
+  });
 }
 
 /** The `import` subcommand. */

@@ -16,8 +16,10 @@ import {
   roleOf,
 } from "../policy/lint/index";
 import type { PolicyTopology } from "../policy/types";
+import { readDataDir } from "./data-dir";
 import type { CliCommand, CliIo } from "./index";
-import { readDataDir, readLive, readTopologyFile } from "./policy-input";
+import { readLivePolicy, withLiveClient } from "./live";
+import { readTopologyFile } from "./policy-input";
 
 /** `pve-firewall lint --help`. */
 export const LINT_USAGE = `usage: pve-firewall lint [--topology FILE] [--json] PATH... | --endpoint
@@ -127,7 +129,7 @@ export async function runLint(argv: string[], io: CliIo): Promise<number> {
   try {
     const options = { nowSec, ...(topology ? { topology } : {}) };
     if (values.endpoint) {
-      const live = await readLive().catch((err: Error) => {
+      const live = await withLiveClient(process.env, readLivePolicy).catch((err: Error) => {
         throw new EndpointError(err.message);
       });
       return report(

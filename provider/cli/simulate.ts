@@ -9,8 +9,10 @@ import { describeVerdict } from "../policy/explain";
 import { createSimulator, type Simulator } from "../policy/simulate";
 import { readTopology } from "../policy/topology";
 import type { Packet, PolicyConfigs, PolicyTopology } from "../policy/types";
+import { readDataDir } from "./data-dir";
 import type { CliCommand, CliIo } from "./index";
-import { readDataDir, readLive, readTopologyFile } from "./policy-input";
+import { readLivePolicy, withLiveClient } from "./live";
+import { readTopologyFile } from "./policy-input";
 
 /** `pve-firewall simulate --help`. */
 export const SIMULATE_USAGE = `usage: pve-firewall simulate (--data DIR [--topology FILE] | --endpoint) [--node NAME]
@@ -34,16 +36,19 @@ Exit code: 0 when every packet was simulated, 2 on bad arguments, input or packe
 
 class UsageError extends Error {}
 
-/** The input of a run: configs and topology, from files or an endpoint. */
+/**
+ * The input of a run: configs and topology, from files or an endpoint, and a warning for each host
+ * or guest file of the data directory that no node or guest of the topology owns (never simulated).
+ */
 async function loadInput(values: {
   data?: string;
   topology?: string;
   endpoint?: boolean;
   node?: string;
-}): Promise<{ configs: PolicyConfigs; topology: PolicyTopology }> {
+}): Promise<{ configs: PolicyConfigs; topology: PolicyTopology; warnings: string[] }> {
   if (values.endpoint) {
-    const live = await readLive();
-    return values.topology ? { ...live, topology: await readTopologyFile(values.topology) } : live;
+    const live = await withLiveClient(process.env, readLivePolicy);
+    return { ...live, ...(values.topology ? { topology: await readTopologyFile(values.topology) } : {}), warnings: [] };
   }
   if (!values.data) throw new UsageError("give --data DIR (with --topology FILE) or --endpoint");
   const given = values.topology ? await readTopologyFile(values.topology) : undefined;
@@ -51,7 +56,16 @@ async function loadInput(values: {
   const dir = await readDataDir(values.data, flatNode);
   const topology =
     given ?? readTopology({ nodes: Object.keys(dir.hosts).length > 0 ? Object.keys(dir.hosts) : [flatNode] });
-  return { configs: configsFromTexts(dir), topology };
+  const from = values.topology === undefined ? "the topology (no --topology FILE: no guests)" : values.topology;
+  const warnings = [
+    ...Object.keys(dir.hosts)
+      .filter((node) => !topology.nodes.some((n) => n.name === node))
+      .map((node) => `${dir.paths.hosts[node]}: no node ${node} in ${from}: not simulated`),
+    ...Object.keys(dir.guests)
+      .filter((vmid) => !topology.guests.some((g) => String(g.vmid) === vmid))
+      .map((vmid) => `${dir.paths.guests[vmid]}: no guest ${vmid} in ${from}: not simulated (add it with its NICs)`),
+  ];
+  return { configs: configsFromTexts(dir), topology, warnings };
 }
 
 function packetFromFlags(v: Record<string, string | boolean | undefined>): Packet {
@@ -113,6 +127,7 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const input = await loadInput(values as { data?: string; topology?: string; endpoint?: boolean; node?: string });
+    for (const w of input.warnings) io.err.write(`warning: ${w}\n`);
     const sim = createSimulator(input.configs, input.topology, {
       ...(typeof values.node === "string" ? { node: values.node } : {}),
       nowSec: Math.floor(Date.now() / 1000),

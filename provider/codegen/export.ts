@@ -7,29 +7,33 @@
  * @module
  */
 import { printFwExact } from "../fw/print-exact";
+import type { TopologyFile, TopologyNodeDetails } from "../model/topology";
 import { type FwSnapshot, isEmptyConfig, snapshotFiles, sortSnapshot } from "./snapshot";
 
-/** The emulator's topology file (see `emulator/topology.ts`). */
-export interface TopologyJson {
-  readonly nodes: readonly string[];
-  readonly guests: readonly {
-    vmid: number;
-    type: "qemu" | "lxc";
-    node: string;
-    name?: string;
-    nics?: Readonly<Record<string, string>>;
-  }[];
-  readonly vnets: readonly { vnet: string; zone: string }[];
-}
+/**
+ * The topology file of an export (`model/topology.ts`'s format, which the emulator's `--topology`,
+ * `simulate`, `lint` and `import --from` read): every list present.
+ */
+export type TopologyJson = Required<Pick<TopologyFile, "nodes" | "guests" | "vnets">>;
+
+/** What a topology file may say of a node besides its name, in the order an export writes it. */
+const NODE_DETAILS = ["ip", "network", "rings", "iface"] as const satisfies readonly (keyof TopologyNodeDetails)[];
 
 /** Name of the topology file at the root of an export. */
 export const TOPOLOGY_FILE = "topology.json";
 
-/** The topology of a snapshot: every node, guest and VNet it holds (with or without a firewall file). */
+/**
+ * The topology of a snapshot: every node, guest and VNet it holds (with or without a firewall
+ * file). A node is an object with everything the reader learnt of it (`{ name, ip, network, rings,
+ * iface }`, each when known), or its bare name when nothing is known.
+ */
 export function topologyOf(snapshot: FwSnapshot): TopologyJson {
   const sorted = sortSnapshot(snapshot);
   return {
-    nodes: sorted.nodes.map((n) => n.node),
+    nodes: sorted.nodes.map((n) => {
+      const details = Object.fromEntries(NODE_DETAILS.flatMap((key) => (n[key] === undefined ? [] : [[key, n[key]]])));
+      return Object.keys(details).length === 0 ? n.node : { name: n.node, ...details };
+    }),
     guests: sorted.guests.map((g) => ({
       vmid: g.vmid,
       type: g.guestType,

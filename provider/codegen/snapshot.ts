@@ -8,6 +8,7 @@
  */
 import { type FwConfig, type FwFileKind, fwFileFor } from "../fw";
 import { CLUSTER, parseScopeId, type Scope, scopeId } from "../model/scope";
+import type { TopologyNodeDetails } from "../model/topology";
 
 /**
  * Where the objects of a config file are (1-based lines), when the file itself was read; the
@@ -22,8 +23,12 @@ export interface FwLines {
   readonly ipsetEntries: Readonly<Record<string, readonly number[]>>;
 }
 
-/** One node's host firewall (`nodes/<node>/host.fw`). */
-export interface NodeFw {
+/**
+ * One node's host firewall (`nodes/<node>/host.fw`), with what the reader learnt of the node
+ * (`ip`, `network`, `rings`, `iface`, each when known: from `topology.json`, or from
+ * `/cluster/status` and `/nodes/{node}/network`), so that an export's topology keeps it.
+ */
+export interface NodeFw extends TopologyNodeDetails {
   readonly node: string;
   readonly config: FwConfig;
   readonly lines?: FwLines;

@@ -1,51 +1,19 @@
 /**
- * The topology file the simulator reads (the emulator's `--topology` format, extended): nodes as
- * names or as `{ name, ip, network, rings, iface }`, guests with their NIC config lines, and an
- * optional corosync transport. Old files, where nodes are plain names, stay valid.
+ * The simulator's facts from a topology file (the emulator's `--topology` format, extended, whose
+ * schema is `model/topology.ts`): nodes as names or as `{ name, ip, network, rings, iface }`,
+ * guests with their NIC config lines, and an optional corosync transport. Old files, where nodes
+ * are plain names, stay valid.
  *
  * The emulator reads the same format with its own code (`emulator/topology.ts`); the defaults
  * below are the same on both sides, which a test checks.
  *
  * @module
  */
-import { z } from "zod";
 import { cleanCidr, parseCidr, parseIp } from "../model/ip";
+import { parseTopologyFile, topologyNodeDetails, topologyNodeName } from "../model/topology";
 import type { PolicyGuest, PolicyNic, PolicyNode, PolicyTopology } from "./types";
 
-const address = z.string().refine((s) => parseIp(s) !== undefined, { error: "must be an IPv4 or IPv6 address" });
-const cidr = z
-  .string()
-  .refine((s) => parseCidr(s)?.prefix !== undefined, { error: "must be a CIDR such as 192.0.2.0/24" });
-
-/** A node: a bare name (old files) or an object with its addresses. */
-const topologyNodeSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1),
-    ip: address.optional(),
-    network: cidr.optional(),
-    rings: z.array(address).optional(),
-    iface: z.string().min(1).optional(),
-  }),
-]);
-
-const topologyGuestSchema = z.object({
-  vmid: z.number().int().min(100),
-  type: z.enum(["qemu", "lxc"]),
-  node: z.string().min(1),
-  name: z.string().optional(),
-  nics: z.record(z.string(), z.string()).optional(),
-});
-
-/** The topology file: `{ nodes, guests, vnets, corosync }`, every key optional. */
-export const topologyFileSchema = z.object({
-  nodes: z.array(topologyNodeSchema).min(1).optional(),
-  guests: z.array(topologyGuestSchema).optional(),
-  vnets: z.array(z.object({ vnet: z.string(), zone: z.string() })).optional(),
-  corosync: z.strictObject({ transport: z.enum(["knet", "udp", "udpu"]).optional() }).optional(),
-});
-/** A topology file as written (before defaults). */
-export type TopologyFile = z.input<typeof topologyFileSchema>;
+export type { TopologyFile } from "../model/topology";
 
 /**
  * The address a node gets when the topology names it without one: `192.0.2.<index + 2>`
@@ -71,17 +39,13 @@ export function defaultNetwork(ip: string): string {
  * @throws Error naming the field, the problem and the expected form
  */
 export function readTopology(input: unknown): PolicyTopology {
-  const parsed = topologyFileSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`topology ${issue.path.join(".") || "file"}: ${issue.message}`);
-  }
-  const file = parsed.data;
+  const file = parseTopologyFile(input);
+  if (file.nodes?.length === 0) throw new Error("topology nodes: give at least one node, or leave nodes out for pve1");
   const nodes: PolicyNode[] = (file.nodes ?? ["pve1"]).map((n, i) => {
-    const o = typeof n === "string" ? { name: n } : n;
+    const o = topologyNodeDetails(n);
     const ip = o.ip ?? defaultNodeIp(i);
     return {
-      name: o.name,
+      name: topologyNodeName(n),
       ip,
       network: o.network ?? defaultNetwork(ip),
       rings: o.rings ?? [ip],

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { Topology } from "../../emulator/index";
+import type { TopologyInput } from "../../emulator/index";
+import { normaliseTopology } from "../../emulator/topology";
 import { answers, cli, FIXTURES, fixtureDir, readTree, serve, tempDir } from "./helpers";
 
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -30,8 +31,8 @@ describe("pve-firewall export", () => {
       await source.emulator.stop();
     }
     const files = await readTree(out);
-    const topology = JSON.parse(files.get("topology.json")!) as Topology;
-    expect(topology).toEqual(source.topology);
+    const topology = JSON.parse(files.get("topology.json")!) as TopologyInput;
+    expect(normaliseTopology(topology)).toEqual(normaliseTopology(source.topology));
     const copy = await serve(out, topology);
     try {
       expect(await answers(copy.emulator, topology)).toEqual(before);
@@ -104,6 +105,42 @@ describe("pve-firewall export", () => {
     expect(files.get("firewall/102.fw")).toBe(
       "[IPSET trusted]\n\n192.0.2.30\n192.0.2.31 # second\n[RULES] #\n(unparseable ipset line)\n\n",
     );
+  });
+
+  it("regress-tryout-a-b3 writes each node's address, network and interface, so a fresh emulator answers as the source", async () => {
+    const topology: TopologyInput = {
+      nodes: [
+        { name: "pve1", ip: "10.0.0.5", network: "10.0.0.0/23" },
+        { name: "pve2", ip: "2001:db8:7::2", iface: "vmbr1" },
+      ],
+      guests: [
+        { vmid: 100, type: "qemu", node: "pve1", name: "web", nics: { net0: "virtio=BC:24:11:00:00:64,bridge=vmbr0" } },
+        { vmid: 101, type: "lxc", node: "pve2", name: "db", nics: { net0: "name=eth0,bridge=vmbr0,firewall=1" } },
+      ],
+      vnets: [{ vnet: "vnet1", zone: "zone1" }],
+    };
+    const source = await serve(fixtureDir("all-scopes"), topology);
+    const out = join(work.path, "addresses");
+    let before: Map<string, unknown>;
+    try {
+      expect((await cli(["export", "--out", out], source.env)).code).toBe(0);
+      before = await answers(source.emulator, topology);
+    } finally {
+      await source.emulator.stop();
+    }
+    const exported = JSON.parse((await readTree(out)).get("topology.json")!) as TopologyInput;
+    expect(exported.nodes).toEqual([
+      { name: "pve1", ip: "10.0.0.5", network: "10.0.0.0/23", iface: "vmbr0" },
+      { name: "pve2", ip: "2001:db8:7::2", network: "2001:db8:7::/64", iface: "vmbr1" },
+    ]);
+    const copy = await serve(out, exported);
+    try {
+      const after = await answers(copy.emulator, exported);
+      expect(after.get("/cluster/status")).toEqual(before.get("/cluster/status"));
+      expect(after).toEqual(before);
+    } finally {
+      await copy.emulator.stop();
+    }
   });
 
   it("exports one scope only", async () => {

@@ -5,12 +5,13 @@
 import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { PassThrough } from "node:stream";
 import { request } from "undici";
-import { type EmulatorHandle, startEmulator, type Topology, tokenHeader } from "../../emulator/index";
-import { runCli } from "../../provider/cli";
+import { type EmulatorHandle, startEmulator, type TopologyInput, tokenHeader } from "../../emulator/index";
+import { normaliseTopology } from "../../emulator/topology";
 import { readDataDirSnapshot } from "../../provider/cli/data-dir";
 import { topologyOf } from "../../provider/codegen/export";
+
+export { cli } from "../helpers/cli";
 
 /** The `.fw` configurations of `tests/fixtures/fw-configs` (see its README). */
 export const FIXTURES = ["all-scopes", "unparseable", "large", "flagged-rules"] as const;
@@ -18,33 +19,6 @@ export const FIXTURES = ["all-scopes", "unparseable", "large", "flagged-rules"] 
 /** Absolute path of a fixture directory. */
 export function fixtureDir(name: string): string {
   return join(__dirname, "..", "fixtures", "fw-configs", name);
-}
-
-/** Runs `pve-firewall <argv>` in-process with `env` as the environment. */
-export async function cli(
-  argv: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const text = { out: "", err: "" };
-  out.on("data", (c: Buffer) => {
-    text.out += c.toString();
-  });
-  err.on("data", (c: Buffer) => {
-    text.err += c.toString();
-  });
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await runCli(argv, { out, err });
-    return { code, ...text };
-  } finally {
-    for (const key of Object.keys(env)) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  }
 }
 
 /** Every file under `dir` by relative path. */
@@ -68,17 +42,18 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
 export interface Served {
   readonly emulator: EmulatorHandle;
   readonly env: Record<string, string>;
-  readonly topology: Topology;
+  /** The topology it serves, as a topology file holds it. */
+  readonly topology: TopologyInput;
 }
 
 /**
  * Serves a copy of `dir` from an emulator; its topology (nodes, guests, VNets) is `topology`, or
  * the one `readDataDirSnapshot` finds in the directory (guest configs, VNet files).
  */
-export async function serve(dir: string, topology?: Topology): Promise<Served> {
+export async function serve(dir: string, topology?: TopologyInput): Promise<Served> {
   const data = await mkdtemp(join(tmpdir(), "fw-served-"));
   await cp(dir, data, { recursive: true });
-  const topo = topology ?? (topologyOf((await readDataDirSnapshot(dir, { kind: "all" })).snapshot) as Topology);
+  const topo = topology ?? topologyOf((await readDataDirSnapshot(dir, { kind: "all" })).snapshot);
   const emulator = await startEmulator({ http: true, dataDir: data, topology: topo });
   const token = emulator.tokens[0]!;
   const stop = emulator.stop;
@@ -98,9 +73,11 @@ export async function serve(dir: string, topology?: Topology): Promise<Served> {
 
 /**
  * Every firewall GET answer of an emulator, by path: datacenter, each node, guest and VNet of
- * `topology`, each IPSet and group. `/refs` is sorted (Proxmox lists it in hash order).
+ * `topology`, each IPSet and group, and the cluster's status and each node's network (the node
+ * addresses). `/refs` is sorted (Proxmox lists it in hash order).
  */
-export async function answers(emulator: EmulatorHandle, topology: Topology): Promise<Map<string, unknown>> {
+export async function answers(emulator: EmulatorHandle, input: TopologyInput): Promise<Map<string, unknown>> {
+  const topology = normaliseTopology(input);
   const auth = tokenHeader(emulator.tokens[0]!);
   const get = async (path: string): Promise<unknown> => {
     const res = await request(`${emulator.endpoint}/api2/json${path}`, { headers: { authorization: auth } });
@@ -117,7 +94,7 @@ export async function answers(emulator: EmulatorHandle, topology: Topology): Pro
     const refs = (await get(`${base}/refs`)) as { data: unknown[] };
     out.set(`${base}/refs`, [...refs.data].map((r) => JSON.stringify(r)).sort());
   };
-  for (const path of ["/nodes", "/cluster/sdn/vnets"]) await add(path);
+  for (const path of ["/nodes", "/cluster/status", "/cluster/sdn/vnets"]) await add(path);
   const cluster = "/cluster/firewall";
   for (const leaf of ["options", "rules", "groups"]) await add(`${cluster}/${leaf}`);
   await sets(cluster);
@@ -125,6 +102,7 @@ export async function answers(emulator: EmulatorHandle, topology: Topology): Pro
   for (const g of groups) await add(`${cluster}/groups/${g.group}`);
   for (const node of topology.nodes) {
     for (const leaf of ["options", "rules"]) await add(`/nodes/${node}/firewall/${leaf}`);
+    await add(`/nodes/${node}/network`);
     for (const type of ["qemu", "lxc"]) await add(`/nodes/${node}/${type}`);
   }
   for (const g of topology.guests) {

@@ -25,6 +25,14 @@ afterAll(async () => {
   await work.remove();
 });
 
+/** A data directory under the work directory holding only `nodes/pve1/host.fw` (one option, one rule). */
+async function hostOnlyDir(name: string): Promise<string> {
+  const data = join(work.path, name);
+  await mkdir(join(data, "nodes", "pve1"), { recursive: true });
+  await writeFile(join(data, "nodes", "pve1", "host.fw"), "[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN SSH(ACCEPT)\n");
+  return data;
+}
+
 describe("pve-firewall import", () => {
   it.each(FIXTURES)("writes the same program from the API as from the files (%s)", async (name) => {
     const served = await serve(fixtureDir(name));
@@ -223,8 +231,119 @@ describe("pve-firewall import", () => {
       resources: 0,
       warnings: [
         "firewall/999.fw: no guest 999 in nodes/*/qemu-server or nodes/*/lxc: skipped (Proxmox keeps the file of a deleted guest)",
+        "nothing found for all: no firewall options, rules, aliases, IPSets or security groups",
       ],
     });
+  });
+
+  it.each([
+    ["names the node", "by-name", { nodes: ["pve1"] }],
+    ["describes the node", "by-object", { nodes: [{ name: "pve1", ip: "192.0.2.2", network: "192.0.2.0/24" }] }],
+    ["is missing", "no-topology", undefined],
+  ])("regress-tryout-a-b2 imports a node's host.fw when topology.json %s", async (_, name, topology) => {
+    const data = await hostOnlyDir(name);
+    if (topology !== undefined) await writeFile(join(data, "topology.json"), JSON.stringify(topology));
+    const out = join(work.path, `${name}-out`);
+    const r = await cli(["import", "--from", data, "--out", out, "--json"]);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
+    expect(JSON.parse(r.out)).toMatchObject({ resources: 2, warnings: [] });
+    const index = (await readTree(out)).get("index.ts")!;
+    expect([...index.matchAll(/new fw\.\w+\("([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "node-pve1-rules",
+      "node-pve1-options",
+    ]);
+  });
+
+  it("reports and skips a host or VNet file that topology.json does not list", async () => {
+    const data = await hostOnlyDir("unlisted");
+    await mkdir(join(data, "nodes", "pve2"), { recursive: true });
+    await writeFile(join(data, "nodes", "pve2", "host.fw"), "[RULES]\n\nIN ACCEPT -p tcp -dport 22\n");
+    await mkdir(join(data, "nodes", "pve3"), { recursive: true }); // a node directory without host.fw
+    await mkdir(join(data, "sdn", "firewall"), { recursive: true });
+    await writeFile(join(data, "sdn", "firewall", "v9.fw"), "[RULES]\n\nIN ACCEPT -p tcp -dport 22\n");
+    await writeFile(join(data, "topology.json"), JSON.stringify({ nodes: [{ name: "pve1", ip: "192.0.2.2" }] }));
+    const r = await cli(["import", "--from", data, "--out", join(data, "..", "unlisted-out"), "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({
+      resources: 2,
+      warnings: [
+        "nodes/pve2/host.fw: no node pve2 in topology.json: skipped (add the node to topology.json to import its host firewall)",
+        "sdn/firewall/v9.fw: no VNet v9 in topology.json: skipped (add the VNet to topology.json to import its firewall)",
+      ],
+    });
+  });
+
+  it("fails naming the field when topology.json is not a topology file", async () => {
+    const data = await hostOnlyDir("bad-topology");
+    await writeFile(join(data, "topology.json"), JSON.stringify({ nodes: [{ name: "pve1", ip: "pve1.lan" }] }));
+    const r = await cli(["import", "--from", data, "--out", join(data, "..", "bad-topology-out")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `pve-firewall import: topology file '${join(data, "topology.json")}': topology nodes.0.ip: must be an IPv4 or IPv6 address\n`,
+    );
+  });
+
+  it("fails on a scope the cluster does not have, naming where the guest is, and writes nothing", async () => {
+    const served = await serve(fixtureDir("all-scopes"));
+    try {
+      const cases: [string, string][] = [
+        ["qemu/pve1/999", "no guest 999 in the cluster (GET /nodes/{node}/qemu and lxc of pve1, pve2 lists none)"],
+        ["qemu/pve9/100", "guest 100 is qemu/pve1/100 in the cluster; give --scope qemu/pve1/100"],
+        ["qemu/pve2/101", "guest 101 is lxc/pve2/101 in the cluster; give --scope lxc/pve2/101"],
+        ["node/pve9", "no node pve9 in the cluster (GET /nodes lists pve1, pve2)"],
+        ["vnet/nope", "no VNet nope in the cluster (GET /cluster/sdn/vnets lists vnet1)"],
+      ];
+      for (const [scope, message] of cases) {
+        const out = join(work.path, `missing-${scope.replaceAll("/", "-")}`);
+        const r = await cli(["import", "--scope", scope, "--out", out], served.env);
+        expect({ code: r.code, err: r.err }).toEqual({
+          code: 1,
+          err: `pve-firewall import: --scope ${scope}: ${message}\n`,
+        });
+        expect(existsSync(out)).toBe(false);
+      }
+    } finally {
+      await served.emulator.stop();
+    }
+    const fromFiles = await cli([
+      "import",
+      "--from",
+      fixtureDir("all-scopes"),
+      "--scope",
+      "qemu/pve9/100",
+      "--out",
+      join(work.path, "missing-from"),
+    ]);
+    expect(fromFiles.err).toBe(
+      "pve-firewall import: --scope qemu/pve9/100: guest 100 is qemu/pve1/100 in nodes/*/qemu-server or nodes/*/lxc; give --scope qemu/pve1/100\n",
+    );
+    const noGuest = await cli([
+      "import",
+      "--from",
+      fixtureDir("all-scopes"),
+      "--scope",
+      "lxc/pve2/999",
+      "--out",
+      join(work.path, "missing-from"),
+    ]);
+    expect(noGuest.err).toBe(
+      "pve-firewall import: --scope lxc/pve2/999: no guest 999 in nodes/*/qemu-server or nodes/*/lxc (it lists 100, 101)\n",
+    );
+  });
+
+  it("warns that nothing was found for a scope the cluster has but that holds no firewall configuration", async () => {
+    const served = await serve(fixtureDir("all-scopes"));
+    try {
+      const out = join(work.path, "empty-node");
+      const r = await cli(["import", "--scope", "node/pve2", "--out", out], served.env);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe(
+        "warning: nothing found for node/pve2: no firewall options, rules, aliases, IPSets or security groups\n",
+      );
+      expect(r.out).toContain("imported 0 resource(s)");
+    } finally {
+      await served.emulator.stop();
+    }
   });
 
   it("fails without --out, on a bad scope, and on a non-empty output directory", async () => {

@@ -58,6 +58,46 @@ describe("runEmulatorCli", () => {
     expect(read().trim().split("\n")).toHaveLength(1);
   });
 
+  it("regress-tryout-a-b3 serves each node's ip, network and iface from the --topology file", async () => {
+    const out = new PassThrough();
+    const read = collect(out);
+    const abort = new AbortController();
+    const topology = join(dir, "addresses.json");
+    await writeFile(
+      topology,
+      JSON.stringify({
+        nodes: [
+          { name: "pve1", ip: "10.0.0.5" },
+          "pve2",
+          { name: "pve3", ip: "10.7.7.7", network: "10.7.7.0/24", iface: "vmbr1" },
+        ],
+      }),
+    );
+    const run = runEmulatorCli(["--listen", "127.0.0.1:0", "--http", "--topology", topology], out, {
+      signal: abort.signal,
+    });
+    const info = JSON.parse(await firstLine(read)) as { endpoint: string; tokens: { authorization: string }[] };
+    const get = async (path: string) =>
+      (
+        await rawCall(`${info.endpoint}/api2/json`, "GET", path, {
+          headers: { authorization: info.tokens[0]?.authorization ?? "" },
+        })
+      ).body.data as Record<string, unknown>[];
+    expect((await get("/cluster/status")).flatMap((e) => (e.type === "node" ? [[e.name, e.ip]] : []))).toEqual([
+      ["pve1", "10.0.0.5"],
+      ["pve2", "192.0.2.3"],
+      ["pve3", "10.7.7.7"],
+    ]);
+    expect(await get("/nodes/pve3/network?type=any_bridge")).toEqual([
+      expect.objectContaining({ iface: "vmbr1", cidr: "10.7.7.7/24" }),
+    ]);
+    expect(await get("/nodes/pve1/network?type=any_bridge")).toEqual([
+      expect.objectContaining({ iface: "vmbr0", cidr: "10.0.0.5/24" }),
+    ]);
+    abort.abort();
+    expect(await run).toBe(0);
+  });
+
   it("uses the given tokens and reports read-only ones", async () => {
     const out = new PassThrough();
     const read = collect(out);

@@ -45,7 +45,7 @@ describe("loadTopologyFile", () => {
     try {
       const path = join(dir, "topology.json");
       await writeFile(path, JSON.stringify({ nodes: ["a", { name: "b", ip: "10.0.0.2" }], guests: [] }));
-      const t = await loadTopologyFile(path);
+      const t = normaliseTopology(await loadTopologyFile(path));
       expect(t.nodes).toEqual(["a", "b"]);
       expect(t.nodeDetails[1]).toMatchObject({ ip: "10.0.0.2", network: "10.0.0.0/24" });
     } finally {

@@ -5,7 +5,8 @@ import { applyRuleList } from "../../provider/resources/apply-rules";
 import { useEmulator } from "../helpers/emulator";
 import { emulatorEnv, providerFor, writes } from "./helpers";
 
-const emu = useEmulator();
+// Two nodes: applyRuleList races on node pve2's file (a node the cluster must have: host rules run on it).
+const emu = useEmulator({ topology: { nodes: ["pve1", "pve2"] } });
 
 describe("FirewallRules provider", () => {
   it("creates, reads back, diffs clean, edits in one call and empties on delete", async () => {

@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import type { EmulatorHandle } from "../../emulator/index";
 import { type RunnerCommand, runRunnerCli } from "../../provider/runner/cli";
+import { type CommandResult, captureOutput } from "../helpers/cli";
 
 /** The fixture whose resources come from `-c resources=<json>`. */
 export const firewallFixture = join(__dirname, "fixtures", "firewall");
@@ -24,27 +24,9 @@ export interface FixtureResource {
   readonly exportOutputs?: boolean;
 }
 
-/** What one command printed and returned. */
-export interface RunResult {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 /** Runs a runner command in-process and collects stdout and stderr. */
-export async function runCommand(command: RunnerCommand, argv: string[]): Promise<RunResult> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = "";
-  let e = "";
-  out.on("data", (d: Buffer) => {
-    o += d.toString();
-  });
-  err.on("data", (d: Buffer) => {
-    e += d.toString();
-  });
-  const code = await runRunnerCli(command, argv, out, err);
-  return { code, out: o, err: e };
+export async function runCommand(command: RunnerCommand, argv: string[]): Promise<CommandResult> {
+  return captureOutput((out, err) => runRunnerCli(command, argv, out, err));
 }
 
 /** A state dir plus the emulator's credentials in the environment, for one test file. */
@@ -70,7 +52,7 @@ export function useRunnerStack(emu: () => EmulatorHandle) {
   return {
     stateDir,
     /** Runs `command` on the fixture declaring `resources` (stack `stack`, default dev). */
-    run(command: RunnerCommand, resources: readonly FixtureResource[], ...flags: string[]): Promise<RunResult> {
+    run(command: RunnerCommand, resources: readonly FixtureResource[], ...flags: string[]): Promise<CommandResult> {
       const argv = [firewallFixture, "--state-dir", stateDir, "-c", `resources=${JSON.stringify(resources)}`];
       return runCommand(command, [...argv, ...flags]);
     },

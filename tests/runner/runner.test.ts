@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
-import { exitChanges, type RunnerCommand, runRunnerCli } from "../../provider/runner/cli";
+import { exitChanges, type RunnerCommand } from "../../provider/runner/cli";
+import type { CommandResult } from "../helpers/cli";
+import { runCommand } from "./helpers";
 
 const fixture = join(__dirname, "fixtures", "cloud");
 
@@ -11,20 +12,9 @@ interface Cloud {
   log: string[];
 }
 
-async function run(command: RunnerCommand, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = "";
-  let e = "";
-  out.on("data", (d: Buffer) => {
-    o += d.toString();
-  });
-  err.on("data", (d: Buffer) => {
-    e += d.toString();
-  });
-  // these tests are about what up applies; previewing first is covered in engine-options.test.ts
-  const code = await runRunnerCli(command, command === "up" ? [...argv, "--skip-preview"] : argv, out, err);
-  return { code, out: o, err: e };
+/** Runs `command`; these tests are about what up applies: previewing first is covered in engine-options.test.ts. */
+function run(command: RunnerCommand, argv: string[]): Promise<CommandResult> {
+  return runCommand(command, command === "up" ? [...argv, "--skip-preview"] : argv);
 }
 
 // several runs of the program per test: room for a busy 2-core machine

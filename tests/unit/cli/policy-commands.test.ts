@@ -1,23 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
-import { runCli } from "../../../provider/cli";
+import { cli } from "../../helpers/cli";
 import { useEmulator } from "../../helpers/emulator";
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (c: Buffer) => {
-    chunks.out += c.toString();
-  });
-  err.on("data", (c: Buffer) => {
-    chunks.err += c.toString();
-  });
-  const code = await runCli(argv, { out, err });
-  return { code, ...chunks };
-}
 
 const CLUSTER = `[OPTIONS]
 enable: 1
@@ -60,23 +45,17 @@ afterAll(async () => {
 
 const emu = useEmulator({ topology: TOPOLOGY as never });
 
-async function withEndpoint<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
+/** The environment that points the CLI at the emulator. */
+function endpoint(): Record<string, string> {
   const token = emu.handle().tokens[0]!;
-  process.env.PROXMOX_VE_ENDPOINT = emu.handle().endpoint;
-  process.env.PROXMOX_VE_API_TOKEN = `${token.id}=${token.secret}`;
-  try {
-    return await fn();
-  } finally {
-    process.env = saved;
-  }
+  return { PROXMOX_VE_ENDPOINT: emu.handle().endpoint, PROXMOX_VE_API_TOKEN: `${token.id}=${token.secret}` };
 }
 
 describe("pve-firewall simulate", () => {
   const data = () => ["--data", join(dir, "data"), "--topology", join(dir, "topology.json")];
 
   it("prints one JSON line per packet, in order, with an error line for a bad packet", async () => {
-    const r = await run(["simulate", ...data(), "--packets", join(dir, "packets.jsonl")]);
+    const r = await cli(["simulate", ...data(), "--packets", join(dir, "packets.jsonl")]);
     const lines = r.out
       .trim()
       .split("\n")
@@ -98,7 +77,7 @@ describe("pve-firewall simulate", () => {
   });
 
   it("prints a readable verdict for one packet given by flags", async () => {
-    const r = await run(["simulate", ...data(), "--from", "outside", "--to", "vm100", "--dport", "80"]);
+    const r = await cli(["simulate", ...data(), "--from", "outside", "--to", "vm100", "--dport", "80"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       [
@@ -113,7 +92,7 @@ describe("pve-firewall simulate", () => {
   });
 
   it("prints the same verdict as one JSON line with --json", async () => {
-    const r = await run(["simulate", ...data(), "--from", "outside", "--to", "vm100", "--dport", "443", "--json"]);
+    const r = await cli(["simulate", ...data(), "--from", "outside", "--to", "vm100", "--dport", "443", "--json"]);
     expect(JSON.parse(r.out)).toMatchObject({
       action: "ACCEPT",
       decidedBy: { kind: "rule", level: "guest", vmid: 100 },
@@ -121,13 +100,13 @@ describe("pve-firewall simulate", () => {
   });
 
   it("fails with exit code 2 and the usage without --data or --endpoint", async () => {
-    const r = await run(["simulate", "--from", "outside", "--to", "host"]);
+    const r = await cli(["simulate", "--from", "outside", "--to", "host"]);
     expect(r.code).toBe(2);
     expect(r.err).toContain("give --data DIR (with --topology FILE) or --endpoint");
   });
 
   it("fails with exit code 2 for a node that is not in the topology", async () => {
-    const r = await run(["simulate", ...data(), "--node", "nope", "--from", "outside", "--to", "host"]);
+    const r = await cli(["simulate", ...data(), "--node", "nope", "--from", "outside", "--to", "host"]);
     expect(r.code).toBe(2);
     expect(r.err).toContain("node 'nope' is not in the topology (nodes: pve1)");
   });
@@ -138,7 +117,7 @@ describe("pve-firewall simulate", () => {
     await writeFile(join(flat, "cluster.fw"), CLUSTER);
     await writeFile(join(flat, "100.fw"), GUEST);
     await writeFile(join(flat, "host.fw"), "[RULES]\nIN ACCEPT -p tcp -dport 22 -source 203.0.113.9\n");
-    const r = await run([
+    const r = await cli([
       "simulate",
       "--data",
       flat,
@@ -154,11 +133,59 @@ describe("pve-firewall simulate", () => {
     expect(actions).toEqual(["ACCEPT", "ACCEPT", "ACCEPT", "DROP", "error", "error"]);
   });
 
+  it("simulates a node's host.fw with a topology that gives the node as an object", async () => {
+    const hosts = join(dir, "hosts");
+    await mkdir(join(hosts, "nodes/pve1"), { recursive: true });
+    await writeFile(join(hosts, "nodes/pve1/host.fw"), "[RULES]\nIN DROP -p tcp -dport 22 -source 198.51.100.7\n");
+    await mkdir(join(hosts, "firewall"), { recursive: true });
+    await writeFile(join(hosts, "firewall/cluster.fw"), "[OPTIONS]\nenable: 1\n");
+    const r = await cli([
+      "simulate",
+      "--data",
+      hosts,
+      "--topology",
+      join(dir, "topology.json"),
+      "--from",
+      "outside",
+      "--to",
+      "host",
+      "--source",
+      "198.51.100.7",
+      "--dport",
+      "22",
+      "--json",
+    ]);
+    expect(JSON.parse(r.out)).toMatchObject({
+      action: "DROP",
+      decidedBy: { kind: "rule", level: "host", node: "pve1" },
+    });
+  });
+
+  it("warns about a host or guest file that no node or guest of the topology owns: it is not simulated", async () => {
+    const extra = join(dir, "extra");
+    await mkdir(join(extra, "nodes/pve9"), { recursive: true });
+    await mkdir(join(extra, "firewall"), { recursive: true });
+    await writeFile(join(extra, "firewall/cluster.fw"), CLUSTER);
+    await writeFile(join(extra, "firewall/100.fw"), GUEST);
+    await writeFile(join(extra, "firewall/555.fw"), GUEST);
+    await writeFile(join(extra, "nodes/pve9/host.fw"), "[RULES]\nIN ACCEPT -p tcp -dport 22\n");
+    const topology = join(dir, "topology.json");
+    const r = await cli(["simulate", "--data", extra, "--topology", topology, "--from", "outside", "--to", "host"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      [
+        `warning: nodes/pve9/host.fw: no node pve9 in ${topology}: not simulated`,
+        `warning: firewall/555.fw: no guest 555 in ${topology}: not simulated (add it with its NICs)`,
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("gives the same verdicts from a live endpoint as from the data directory", async () => {
     await emu.handle().editFile("firewall/cluster.fw", CLUSTER);
     await emu.handle().editFile("firewall/100.fw", GUEST);
-    const fromFiles = await run(["simulate", ...data(), "--packets", join(dir, "packets.jsonl")]);
-    const live = await withEndpoint(() => run(["simulate", "--endpoint", "--packets", join(dir, "packets.jsonl")]));
+    const fromFiles = await cli(["simulate", ...data(), "--packets", join(dir, "packets.jsonl")]);
+    const live = await cli(["simulate", "--endpoint", "--packets", join(dir, "packets.jsonl")], endpoint());
     const strip = (out: string) => out.replace(/"line":\d+,/g, "");
     expect(strip(live.out)).toBe(strip(fromFiles.out));
   });
@@ -169,16 +196,25 @@ describe("pve-firewall lint", () => {
     const bad = join(dir, "bad");
     await mkdir(join(bad, "firewall"), { recursive: true });
     await writeFile(join(bad, "firewall/cluster.fw"), "[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -dport 22\n");
-    const r = await run(["lint", bad]);
+    const r = await cli(["lint", bad]);
     expect(r.code).toBe(2);
     expect(r.out).toContain("firewall/cluster.fw:4: error PVEFW010 invalid-rule");
     expect(r.out).toMatch(/1 errors, 0 warnings, 0 infos\n$/);
   });
 
+  it("lints a node's host.fw with a topology that gives the node as an object", async () => {
+    const hosts = join(dir, "lint-hosts");
+    await mkdir(join(hosts, "nodes/pve1"), { recursive: true });
+    await writeFile(join(hosts, "nodes/pve1/host.fw"), "[RULES]\nIN ACCEPT -dport 22\n");
+    const r = await cli(["lint", "--topology", join(dir, "topology.json"), hosts]);
+    expect(r.out).toContain("nodes/pve1/host.fw:2: error PVEFW010 invalid-rule");
+    expect(r.code).toBe(2);
+  });
+
   it("exits 1 when the worst finding is a warning", async () => {
     const path = join(dir, "warn-cluster.fw");
     await writeFile(path, "[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -p tcp\nIN ACCEPT -p tcp -dport 80\n");
-    const r = await run(["lint", "--json", path]);
+    const r = await cli(["lint", "--json", path]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json).toMatchObject({ errors: 0, warnings: 1 });
@@ -188,11 +224,11 @@ describe("pve-firewall lint", () => {
   it("exits 0 for a clean file", async () => {
     const path = join(dir, "cluster.fw");
     await writeFile(path, "[OPTIONS]\nenable: 1\n");
-    expect((await run(["lint", path])).code).toBe(0);
+    expect((await cli(["lint", path])).code).toBe(0);
   });
 
   it("fails with exit code 2 and the usage without a path", async () => {
-    const r = await run(["lint"]);
+    const r = await cli(["lint"]);
     expect(r.code).toBe(2);
     expect(r.err).toContain("give at least one PATH, or --endpoint");
   });
@@ -201,7 +237,7 @@ describe("pve-firewall lint", () => {
     await emu
       .handle()
       .editFile("firewall/cluster.fw", "[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\nIN ACCEPT -p tcp -dport 22\n");
-    const r = await withEndpoint(() => run(["lint", "--endpoint", "--json"]));
+    const r = await cli(["lint", "--endpoint", "--json"], endpoint());
     const json = JSON.parse(r.out);
     expect(json.findings.map((f: { code: string; scope: string }) => `${f.code} ${f.scope}`)).toEqual([
       "PVEFW070 cluster rules[0]",

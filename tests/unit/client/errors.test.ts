@@ -8,6 +8,36 @@ import { type FakePve, type Reply, startFakePve } from "./fake-pve";
 const VM: Scope = { kind: "vm", node: "pve1", vmid: 100, guestType: "qemu" };
 const PARAM_FAILED = "Parameter verification failed.\n";
 
+/** A client of `url` with a token and one attempt per request (no retries). */
+function clientFor(url: string): PveHttpClient {
+  const config = { endpoint: url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } };
+  return new PveHttpClient(resolveClientConfig(config, {}));
+}
+
+/**
+ * For the calling `describe`: a fake Proxmox answering every request with the last `reply` (at
+ * first `{ data: null }`), and an API on it.
+ */
+function useFakeApi(): { api: () => FirewallApi; reply: (next: Reply) => void } {
+  let server: FakePve;
+  let api: FirewallApi;
+  let next: Reply = { data: null };
+  beforeAll(async () => {
+    server = await startFakePve(() => next);
+    api = new FirewallApi(clientFor(server.url));
+  });
+  afterAll(async () => {
+    await api.http.close();
+    await server.close();
+  });
+  return {
+    api: () => api,
+    reply: (reply) => {
+      next = reply;
+    },
+  };
+}
+
 interface Case {
   readonly name: string;
   readonly reply: Reply;
@@ -123,25 +153,11 @@ const cases: Case[] = [
 ];
 
 describe("PveHttpClient error classification", () => {
-  let server: FakePve;
-  let api: FirewallApi;
-  let next: Reply = { data: null };
-  beforeAll(async () => {
-    server = await startFakePve(() => next);
-    const config = resolveClientConfig(
-      { endpoint: server.url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } },
-      {},
-    );
-    api = new FirewallApi(new PveHttpClient(config));
-  });
-  afterAll(async () => {
-    await api.http.close();
-    await server.close();
-  });
+  const fake = useFakeApi();
 
   it.each(cases)("classifies $name", async ({ reply, call, code, message }) => {
-    next = reply;
-    const err = (await call(api).catch((e: unknown) => e)) as ApiError;
+    fake.reply(reply);
+    const err = (await call(fake.api()).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(Error);
     expect(err.code).toBe(code);
     expect(err.message).toBe(message);
@@ -149,8 +165,11 @@ describe("PveHttpClient error classification", () => {
   });
 
   it("carries method, path, status, Proxmox message and field errors", async () => {
-    next = { status: 400, message: PARAM_FAILED, errors: { dport: "protocol 'gre' does not support ports\n" } };
-    const err = (await api.createRule(VM, { type: "in", action: "ACCEPT" }).catch((e: unknown) => e)) as ApiError;
+    fake.reply({ status: 400, message: PARAM_FAILED, errors: { dport: "protocol 'gre' does not support ports\n" } });
+    const err = (await fake
+      .api()
+      .createRule(VM, { type: "in", action: "ACCEPT" })
+      .catch((e: unknown) => e)) as ApiError;
     expect(err).toMatchObject({
       method: "POST",
       path: "/nodes/pve1/qemu/100/firewall/rules",
@@ -161,8 +180,11 @@ describe("PveHttpClient error classification", () => {
   });
 
   it("fails with an ApiError naming the field when a response has the wrong shape", async () => {
-    next = { data: [{ pos: 0, type: "sideways", action: "ACCEPT" }] };
-    const err = (await api.listRules(CLUSTER).catch((e: unknown) => e)) as ApiError;
+    fake.reply({ data: [{ pos: 0, type: "sideways", action: "ACCEPT" }] });
+    const err = (await fake
+      .api()
+      .listRules(CLUSTER)
+      .catch((e: unknown) => e)) as ApiError;
     expect(err.code).toBe("FW_API");
     expect(err.message).toMatch(/^rules of cluster: unexpected response: 0\.type: /);
   });
@@ -187,21 +209,7 @@ describe("classifyError", () => {
 });
 
 describe("mayHaveApplied", () => {
-  let server: FakePve;
-  let api: FirewallApi;
-  let next: Reply = { data: null };
-  beforeAll(async () => {
-    server = await startFakePve(() => next);
-    const config = resolveClientConfig(
-      { endpoint: server.url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } },
-      {},
-    );
-    api = new FirewallApi(new PveHttpClient(config));
-  });
-  afterAll(async () => {
-    await api.http.close();
-    await server.close();
-  });
+  const fake = useFakeApi();
 
   const outcomes: [string, Reply, boolean][] = [
     ["a 500 that is not a known refusal", { status: 500, message: "close (rename) atomic file failed\n" }, true],
@@ -227,8 +235,11 @@ describe("mayHaveApplied", () => {
   ];
 
   it.each(outcomes)("says whether a write that failed with %s may have been applied", async (_name, reply, may) => {
-    next = reply;
-    const err = await api.addIpSetEntry(CLUSTER, "x", { cidr: "10.0.0.1" }).catch((e: unknown) => e);
+    fake.reply(reply);
+    const err = await fake
+      .api()
+      .addIpSetEntry(CLUSTER, "x", { cidr: "10.0.0.1" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(mayHaveApplied(err)).toBe(may);
   });
@@ -237,9 +248,7 @@ describe("mayHaveApplied", () => {
     const closed = await startFakePve(() => ({ data: null }));
     const url = closed.url;
     await closed.close();
-    const client = new PveHttpClient(
-      resolveClientConfig({ endpoint: url, apiToken: "root@pam!ci=9d7e-secret", retry: { maxAttempts: 1 } }, {}),
-    );
+    const client = clientFor(url);
     const err = await new FirewallApi(client)
       .addIpSetEntry(CLUSTER, "x", { cidr: "10.0.0.1" })
       .catch((e: unknown) => e);

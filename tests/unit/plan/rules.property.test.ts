@@ -2,32 +2,16 @@ import fc from "fast-check";
 import type { RuleFields } from "../../../provider/model/wire";
 import { ruleKey } from "../../../provider/plan/rule-fields";
 import { checkRuleSafety, planRules, simulateRuleOps } from "../../../provider/plan/rules";
+import { ruleArbOf } from "./rule-arb";
 
-/** A small pool of field values, so random lists hold duplicates and near-duplicates. */
-const ruleArb: fc.Arbitrary<RuleFields> = fc.oneof(
-  {
-    weight: 9,
-    arbitrary: fc.record(
-      {
-        type: fc.constantFrom("in" as const, "out" as const),
-        action: fc.constantFrom("ACCEPT", "DROP"),
-        enable: fc.constantFrom(0, 1),
-        proto: fc.constant("tcp"),
-        dport: fc.constantFrom("22", "80", "443"),
-        comment: fc.constantFrom("a", "b"),
-      },
-      { requiredKeys: ["type", "action", "enable"] },
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      type: fc.constant("group" as const),
-      action: fc.constantFrom("web", "db"),
-      enable: fc.constantFrom(0, 1),
-    }),
-  },
-);
+const ruleArb = ruleArbOf(9, {
+  type: fc.constantFrom("in" as const, "out" as const),
+  action: fc.constantFrom("ACCEPT", "DROP"),
+  enable: fc.constantFrom(0, 1),
+  proto: fc.constant("tcp"),
+  dport: fc.constantFrom("22", "80", "443"),
+  comment: fc.constantFrom("a", "b"),
+});
 const listArb = fc.array(ruleArb, { maxLength: 30 });
 const params = { seed: 20240611, numRuns: 400 };
 

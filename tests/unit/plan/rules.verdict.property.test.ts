@@ -10,6 +10,7 @@ import type { RuleFields } from "../../../provider/model/wire";
 import type { RuleOp } from "../../../provider/plan/ops";
 import { agreeOnSharedPackets, isEnabled } from "../../../provider/plan/rule-fields";
 import { checkRuleSafety, planRules, simulateRuleOps } from "../../../provider/plan/rules";
+import { ruleArbOf } from "./rule-arb";
 
 interface Packet {
   readonly type: "in" | "out" | "forward";
@@ -41,29 +42,13 @@ function verdict(list: readonly RuleFields[], p: Packet): string {
   return "policy";
 }
 
-const ruleArb: fc.Arbitrary<RuleFields> = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.record(
-      {
-        type: fc.constantFrom("in" as const, "out" as const, "forward" as const),
-        action: fc.constantFrom("ACCEPT", "DROP", "REJECT"),
-        enable: fc.constantFrom(0, 1, 1),
-        dport: fc.constantFrom("22", "80", "443"),
-        source: fc.constantFrom("10.0.0.1", "10.0.0.2"),
-      },
-      { requiredKeys: ["type", "action", "enable"] },
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      type: fc.constant("group" as const),
-      action: fc.constantFrom("web", "db"),
-      enable: fc.constantFrom(0, 1),
-    }),
-  },
-);
+const ruleArb = ruleArbOf(8, {
+  type: fc.constantFrom("in" as const, "out" as const, "forward" as const),
+  action: fc.constantFrom("ACCEPT", "DROP", "REJECT"),
+  enable: fc.constantFrom(0, 1, 1),
+  dport: fc.constantFrom("22", "80", "443"),
+  source: fc.constantFrom("10.0.0.1", "10.0.0.2"),
+});
 
 /** A current list and a desired list that inserts distinct new rules anywhere into it. */
 const insertionArb = fc
