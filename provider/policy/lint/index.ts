@@ -121,7 +121,11 @@ export function lintConfigs(configs: PolicyConfigs, options: LintOptions): Findi
   const lists = ruleLists(loaded);
   return sortFindings([
     ...ruleFindings(loaded, lists, options.topology),
-    ...shadowFindings(loaded, lists),
+    ...shadowFindings(
+      loaded,
+      lists,
+      options.topology?.nodes.map((n) => n.name),
+    ),
     ...ipSetFindings(loaded),
     ...enforcementFindings(loaded, lists, options.topology, options.nowSec),
   ]);

@@ -47,8 +47,17 @@ interface Entry {
 
 const ANY: Addr = { any: true };
 
-/** Shadowing findings for every list (cluster, host + cluster per node, groups, guests per NIC). */
-export function shadowFindings(loaded: LoadedConfigs, lists: readonly RuleList[]): Finding[] {
+/**
+ * Shadowing findings for every list (cluster, host + cluster per node, groups, guests per NIC).
+ * Cluster rules run on every node, after that node's host rules: one is reported as shadowed by
+ * host rules only when it is so on every node (`nodes`, the topology's, plus every node with a
+ * host.fw), since deleting it would open what it filters on the others.
+ */
+export function shadowFindings(
+  loaded: LoadedConfigs,
+  lists: readonly RuleList[],
+  nodes: readonly string[] = [],
+): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   const emit = (f: Finding | undefined, id: string) => {
@@ -57,6 +66,9 @@ export function shadowFindings(loaded: LoadedConfigs, lists: readonly RuleList[]
       out.push(f);
     }
   };
+  const everyNode = new Set([...nodes, ...lists.filter((l) => l.level === "host").map((l) => l.node!)]);
+  /** Cluster rules some node's host rules shadow: the first such finding and the nodes where they do. */
+  const byHost = new Map<string, { finding: Finding | undefined; nodes: Set<string> }>();
   const cluster = lists.find((l) => l.level === "cluster")!;
   const clusterEntries = entries(loaded, cluster);
   for (const list of lists) {
@@ -75,9 +87,17 @@ export function shadowFindings(loaded: LoadedConfigs, lists: readonly RuleList[]
     for (const dir of ["in", "out"] as const) {
       // In a node's chain, report cluster rules only when a host rule shadows them (the cluster's own list covers the rest).
       const relevant = (earlier: Entry) => list.level !== "host" || earlier.list === list;
-      for (const [f, id] of analyse(seq, dir, relevant)) emit(f, id);
+      for (const [f, id] of analyse(seq, dir, relevant)) {
+        if (list.level !== "host" || !id.startsWith("cluster/")) emit(f, id);
+        else {
+          const hit = byHost.get(id) ?? { finding: f, nodes: new Set<string>() };
+          hit.nodes.add(list.node!);
+          byHost.set(id, hit);
+        }
+      }
     }
   }
+  for (const [id, hit] of byHost) if (hit.nodes.size === everyNode.size) emit(hit.finding, id);
   return out;
 }
 

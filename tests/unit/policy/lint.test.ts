@@ -156,6 +156,17 @@ describe("lint codes", () => {
     expect(only(f, "PVEFW040")[0]?.message).toContain("host/pve1 rule 0");
   });
 
+  it("regress-12: keeps quiet about a cluster rule only some nodes' host rules shadow: it filters the others", () => {
+    // tryout C F1: the cluster DROP is the only protection on pve2
+    const clusterFw = cluster(`${ON}[RULES]\nIN DROP -p tcp -dport 23 # no telnet anywhere\n`);
+    const pve1 = host("pve1", "[RULES]\nIN DROP -p tcp -dport 23\n");
+    const twoNodes = { nodes: ["pve1", "pve2"] };
+    expect(only(lint([clusterFw, pve1, host("pve2", ON)]), "PVEFW041")).toEqual([]);
+    expect(only(lint([clusterFw, pve1], twoNodes), "PVEFW041")).toEqual([]);
+    const both = lint([clusterFw, pve1, host("pve2", "[RULES]\nIN DROP -p tcp\n")], twoNodes);
+    expect(only(both, "PVEFW041").map((x) => x.line)).toEqual([4]);
+  });
+
   it("compares guest rules per NIC (a -i net1 rule is not shadowed by a -i net0 rule)", () => {
     const f = lint([
       guest("100", `${ON}[RULES]\nIN DROP -i net0\nIN ACCEPT -i net1 -p tcp\nIN ACCEPT -i net0 -p tcp\n`),
