@@ -223,6 +223,14 @@ export class PveHttpClient {
   }
 
   /**
+   * The endpoint's host as configured (`pve1.example.com`, `192.0.2.2`, `::1`), without the
+   * brackets of an IPv6 literal.
+   */
+  get endpointHost(): string {
+    return new URL(this.#config.endpoint).hostname.replace(/^\[(.*)\]$/, "$1");
+  }
+
+  /**
    * The local address of the client's latest connection to the endpoint: where Proxmox sees its
    * requests come from (unless a NAT or proxy sits in between). `undefined` before the first
    * connection, and with an injected dispatcher.

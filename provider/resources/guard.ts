@@ -42,7 +42,7 @@ import type { Props } from "./framework";
 import { type GuardTarget, guardTarget } from "./guard-change";
 import { readLiveView } from "./guard-live";
 import type { GuardSession } from "./guard-session";
-import { isLoopback, plainAddress } from "./management-sources";
+import { isLoopback, loopbackEndpoint, plainAddress } from "./management-sources";
 
 /** Where the guard's messages to the user go, one line each. */
 export type GuardNotify = (line: string) => void;
@@ -260,7 +260,8 @@ export class LockoutGuard {
 
   /**
    * The management sources of the request's cluster: the configured ones, else the address this
-   * provider's client connects from (learnt from its first connection), unless that is loopback.
+   * provider's client connects from (learnt from its first connection, or known without one when the
+   * endpoint itself is loopback), unless that is loopback.
    * `undefined` (with a one-time note) when there is nothing to check.
    */
   async #sourcesOf(req: GuardRequest, api: FirewallApi): Promise<readonly string[] | undefined> {
@@ -268,7 +269,8 @@ export class LockoutGuard {
     if (configured) return configured;
     const cluster = req.cluster ?? "";
     const which = req.cluster === undefined ? "the cluster" : `cluster '${req.cluster}'`;
-    let local = plainAddress(api.http.localAddress);
+    // A connection to a loopback endpoint comes from loopback: known without a read.
+    let local = plainAddress(api.http.localAddress) ?? loopbackEndpoint(api.http.endpointHost);
     if (local === undefined) {
       // This kind's client has not connected yet (the cached lists may come from another kind's):
       // one read it needs anyway opens its connection.

@@ -69,3 +69,14 @@ export function isLoopback(address: string): boolean {
   if (!ip) return false;
   return ip.version === 4 ? ip.value >> 24n === 127n : ip.value === 1n;
 }
+
+/**
+ * The address a connection to endpoint `host` comes from when that is known without connecting:
+ * a connection to a loopback address (`127.0.0.0/8`, `::1`, or `localhost`, which resolves to one
+ * of them) always comes from loopback. `undefined` for any other host.
+ */
+export function loopbackEndpoint(host: string): string | undefined {
+  if (host.toLowerCase() === "localhost") return "127.0.0.1";
+  const ip = plainAddress(host);
+  return ip !== undefined && isLoopback(ip) ? ip : undefined;
+}

@@ -273,6 +273,17 @@ describe("lockout guard", () => {
     ]);
   });
 
+  it("regress-12: learns nothing by a read when the endpoint is loopback (updates of a fresh provider)", async () => {
+    // tryout C F4: each fresh client read /cluster/status to learn its source address, then said there was nothing to check
+    await emu.handle().editFile("firewall/cluster.fw", "[ALIASES]\n\noffice 192.0.2.10\n");
+    const alias = await run([], {})("Alias");
+    emu.handle().calls.reset();
+    const olds = { name: "office", cidr: "192.0.2.10" };
+    await alias.update("cluster/alias/office", olds, { ...olds, cidr: "192.0.2.11" });
+    expect(emu.handle().calls.get("GET /cluster/status")).toBe(0);
+    expect(emu.handle().calls.get("PUT /cluster/firewall/aliases/{name}")).toBe(1);
+  });
+
   it("leaves guest objects alone: they never filter a node's own address", async () => {
     const messages: string[] = [];
     const rules = await run(messages)("FirewallRules");

@@ -2,7 +2,12 @@ import { configsFromTexts, overlay } from "../../../provider/policy/configs";
 import { ClientPool } from "../../../provider/resources/context";
 import { guardTarget } from "../../../provider/resources/guard-change";
 import { LiveLists } from "../../../provider/resources/guard-live";
-import { isLoopback, parseManagementSources, plainAddress } from "../../../provider/resources/management-sources";
+import {
+  isLoopback,
+  loopbackEndpoint,
+  parseManagementSources,
+  plainAddress,
+} from "../../../provider/resources/management-sources";
 
 describe("parseManagementSources", () => {
   it("reads a list, the JSON text Pulumi passes for a YAML list, and a comma-separated string", () => {
@@ -30,6 +35,17 @@ describe("local addresses", () => {
     expect(plainAddress("::ffff:192.0.2.10")).toBe("192.0.2.10");
     expect(plainAddress("2001:DB8::1")).toBe("2001:db8::1");
     expect(plainAddress(undefined)).toBeUndefined();
+  });
+
+  it("knows a loopback endpoint's source address without connecting", () => {
+    expect(["127.0.0.1", "127.1.2.3", "::1", "localhost", "LOCALHOST"].map(loopbackEndpoint)).toEqual([
+      "127.0.0.1",
+      "127.1.2.3",
+      "::1",
+      "127.0.0.1",
+      "127.0.0.1",
+    ]);
+    expect(["192.0.2.2", "pve1.example.com", "::2"].map(loopbackEndpoint)).toEqual([undefined, undefined, undefined]);
   });
 
   it("knows loopback: 127.0.0.0/8 and ::1", () => {
