@@ -132,10 +132,16 @@ function lockoutText(req: GuardRequest, verdict: Verdict, written: string): stri
   const lost = verdict.lost;
   const sources = [...new Set(lost.map((r) => r.source))].join(", ");
   const ports = [...new Set(lost.map((r) => `tcp/${r.port}`))].join(" and ");
+  // Proxmox accepts the 'management' IPSet after the cluster and host rules, before the policy:
+  // adding the address there helps only against a policy
+  const byPolicy = lost.every((r) => r.decidedBy.kind !== "rule");
+  const where = byPolicy
+    ? "an ACCEPT rule in the cluster's or the node's FirewallRules, or the address in the cluster IPSet 'management'"
+    : "an ACCEPT rule in the cluster's or the node's FirewallRules; the cluster IPSet 'management' does not help, since Proxmox accepts it only after the rules";
   return (
     `this ${req.verb} would lock you out: with it, the firewall drops new connections from the management sources to the nodes (LOCKOUT_MGMT_DROP):` +
     `${packetList(verdict)}\n` +
-    `${written}fix: accept ${ports} from ${sources} above the rule or policy that drops them (an ACCEPT rule in the cluster's or the node's FirewallRules, or the address in the cluster IPSet 'management'); ` +
+    `${written}fix: accept ${ports} from ${sources} above the rule or policy that drops them (${where}); ` +
     `if that rule is declared in this program, give this resource dependsOn on it so that it exists first; ` +
     `or, if you can reach the nodes another way (a console), set allowLockout: true on this resource`
   );
