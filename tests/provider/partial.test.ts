@@ -75,7 +75,7 @@ describe("a failed apply", () => {
     const checked = await p.check({}, { name: "blocklist", comment: "scanners", entries, __owner: ME });
     const e = await failure(p.create(checked.inputs));
     expect(e.message).toBe(
-      "create ipset cluster/ipset/blocklist failed after 6 of 7 writes (created the set marked as being created by this resource; added 5 of 6 entries), then: ipset entry cluster/ipset/blocklist/dc/nosuchalias: no such alias 'nosuchalias'",
+      "create ipset cluster/ipset/blocklist failed after 6 of 8 writes (created the set marked as being created by this resource; added 5 of 6 entries), then: ipset entry cluster/ipset/blocklist/dc/nosuchalias: no such alias 'nosuchalias'",
     );
     expect(e.properties).toMatchObject({ name: "blocklist", comment: ownerMark(ME) });
   });
