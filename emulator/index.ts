@@ -4,12 +4,12 @@
  * certificate, or plain HTTP, backed by real `.fw` files in a data directory.
  */
 import "../provider/require-node";
-import { randomBytes, X509Certificate } from "node:crypto";
+import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { type AddressInfo, isIP } from "node:net";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 import { Authenticator, type TokenSpec, type UserSpec } from "./auth";
@@ -68,6 +68,11 @@ export interface EmulatorHandle {
   readonly endpoint: string;
   /** SHA-256 fingerprint of the certificate (`AA:BB:...`), `undefined` for plain HTTP. */
   readonly fingerprint: string | undefined;
+  /**
+   * PEM of the CA that signed the certificate (what `pve-root-ca.pem` is to a Proxmox cluster), for
+   * the provider's `caCert`; `undefined` for plain HTTP.
+   */
+  readonly caCert: string | undefined;
   /** Accepted API tokens (with secrets). */
   readonly tokens: readonly TokenSpec[];
   /** Accepted users (with passwords). */
@@ -102,13 +107,60 @@ export function tokenHeader(token: TokenSpec): string {
   return `PVEAPIToken=${token.id}=${token.secret}`;
 }
 
-async function tlsMaterial(): Promise<{ key: string; cert: string; fingerprint: string }> {
-  const pems = await generate([{ name: "commonName", value: "pve-firewall-emulator" }], {
+/**
+ * TLS material laid out as a Proxmox node's: a cluster CA (`pve-root-ca.pem`) and the node's server
+ * certificate (`pve-ssl.pem`) signed by it, valid for `localhost`, 127.0.0.1, ::1, this host's name
+ * and the address the emulator listens on. So both ways Proxmox users trust their cluster work: the
+ * CA bundle (`caCert`) and the SHA-256 pin of the server certificate (`fingerprint`).
+ */
+async function tlsMaterial(
+  listenHost: string,
+): Promise<{ key: string; cert: string; caCert: string; fingerprint: string }> {
+  const notAfterDate = new Date(Date.now() + 365 * 24 * 3600_000);
+  const ca = await generate(
+    [
+      { name: "commonName", value: "Proxmox Virtual Environment" },
+      { shortName: "OU", value: randomUUID() }, // as Proxmox: one CA per cluster, told apart
+      { name: "organizationName", value: "PVE Cluster Manager CA" },
+    ],
+    {
+      keySize: 2048,
+      algorithm: "sha256",
+      notAfterDate,
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+      ],
+    },
+  );
+  const names = new Set(["localhost", hostname()]);
+  const ips = new Set(["127.0.0.1", "::1"]);
+  if (isIP(listenHost) !== 0) ips.add(listenHost);
+  else names.add(listenHost);
+  const leaf = await generate([{ name: "commonName", value: "pve-firewall-emulator" }], {
     keySize: 2048,
     algorithm: "sha256",
-    days: 365,
-  } as Parameters<typeof generate>[1]);
-  return { key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256 };
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          ...[...names].map((value) => ({ type: 2 as const, value })),
+          ...[...ips].map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
+    ],
+  });
+  return {
+    key: leaf.private,
+    cert: leaf.cert,
+    caCert: ca.cert,
+    fingerprint: new X509Certificate(leaf.cert).fingerprint256,
+  };
 }
 
 /** Starts an emulator. */
@@ -151,15 +203,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   let server: Server;
   let fingerprint: string | undefined;
+  let caCert: string | undefined;
+  const host = options.host ?? "127.0.0.1";
   if (options.http) {
     server = createHttpServer({ keepAlive: true }, listener);
   } else {
-    const tls = await tlsMaterial();
+    const tls = await tlsMaterial(host);
     fingerprint = tls.fingerprint;
+    caCert = tls.caCert;
     server = createHttpsServer({ key: tls.key, cert: tls.cert, keepAlive: true }, listener);
   }
   server.keepAliveTimeout = 30_000;
-  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -169,6 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     endpoint: `${options.http ? "http" : "https"}://${urlHost}:${port}`,
     fingerprint,
+    caCert,
     tokens,
     users,
     controlToken,
