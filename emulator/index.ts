@@ -8,7 +8,7 @@ import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, isIP } from "node:net";
+import { type AddressInfo, isIP, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
@@ -90,10 +90,19 @@ export interface EmulatorHandle {
   /** Fault rules. */
   readonly faults: {
     add(spec: FaultSpec): number;
+    /** Lets the requests `hold` fault `id` keeps waiting go on (see {@link FaultKind}). */
+    release(id: number): void;
+    /** Removes every fault, releasing the requests held. */
     clear(): void;
     list(): readonly ActiveFault[];
     reseed(seed: number): void;
   };
+  /**
+   * What the server is busy with right now: API and control requests being handled (held ones
+   * included) and open client connections. Both 0 once a killed client's last requests were handled
+   * and its connections closed; an idle keep-alive connection of a live client counts too.
+   */
+  activity(): { readonly requests: number; readonly connections: number };
   /** Replaces a data-dir file (relative to the `/etc/pve`-like root) out of band; "" deletes it. */
   editFile(path: string, text: string): Promise<void>;
   /** Reads a data-dir file; `undefined` when missing. */
@@ -198,8 +207,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     controlToken,
     authFailureDelayMs: options.authFailureDelayMs ?? 0,
   };
+  let requests = 0;
+  let connections = 0;
   const listener = (req: Parameters<typeof handleRequest>[1], res: Parameters<typeof handleRequest>[2]): void => {
-    void handleRequest(deps, req, res);
+    requests++;
+    void handleRequest(deps, req, res).finally(() => {
+      requests--;
+    });
   };
   let server: Server;
   let fingerprint: string | undefined;
@@ -214,6 +228,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server = createHttpsServer({ key: tls.key, cert: tls.cert, keepAlive: true }, listener);
   }
   server.keepAliveTimeout = 30_000;
+  server.on("connection", (socket: Socket) => {
+    connections++;
+    socket.once("close", () => {
+      connections--;
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -230,9 +250,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dataDir,
     calls,
     faults,
+    activity: () => ({ requests, connections }),
     editFile: (path, text) => ctx.store.writeText(path, text),
     readFile: (path) => ctx.store.readText(path),
     stop: async () => {
+      faults.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
