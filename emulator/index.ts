@@ -107,7 +107,7 @@ export interface EmulatorHandle {
   editFile(path: string, text: string): Promise<void>;
   /** Reads a data-dir file; `undefined` when missing. */
   readFile(path: string): Promise<string | undefined>;
-  /** Closes the server and removes a temp data dir. */
+  /** Closes the server, waits for the requests it is handling (held ones released), and removes a temp data dir. */
   stop(): Promise<void>;
 }
 
@@ -207,13 +207,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     controlToken,
     authFailureDelayMs: options.authFailureDelayMs ?? 0,
   };
-  let requests = 0;
+  /** Requests being handled: `stop` waits for them (a client gone does not stop its write). */
+  const handling = new Set<Promise<void>>();
   let connections = 0;
   const listener = (req: Parameters<typeof handleRequest>[1], res: Parameters<typeof handleRequest>[2]): void => {
-    requests++;
-    void handleRequest(deps, req, res).finally(() => {
-      requests--;
+    const handled = handleRequest(deps, req, res).finally(() => {
+      handling.delete(handled);
     });
+    handling.add(handled);
   };
   let server: Server;
   let fingerprint: string | undefined;
@@ -250,7 +251,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dataDir,
     calls,
     faults,
-    activity: () => ({ requests, connections }),
+    activity: () => ({ requests: handling.size, connections }),
     editFile: (path, text) => ctx.store.writeText(path, text),
     readFile: (path) => ctx.store.readText(path),
     stop: async () => {
@@ -259,6 +260,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // a write still under way (its client killed or disconnected) would recreate files in the
+      // directory while it is removed
+      await Promise.allSettled([...handling]);
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

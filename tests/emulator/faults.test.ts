@@ -1,4 +1,6 @@
+import { stat } from "node:fs/promises";
 import { request } from "node:http";
+import { startEmulator, tokenHeader } from "../../emulator/index";
 import { useEmulator } from "../helpers/emulator";
 import { until } from "../helpers/runner-process";
 import { form, formHeaders, rawCall } from "./http";
@@ -141,6 +143,22 @@ describe("fault injection", () => {
       return requests === 0 && connections === 0;
     });
     expect(await ruleCount()).toBe(1);
+  });
+
+  it("regress-13: stops only once a write of a client gone meanwhile is done, then removes its data", async () => {
+    // found by the reliability suite: a killed run's last write recreated files while stop removed the directory
+    const own = await startEmulator({ http: true, writeCostMs: 100 }); // the write goes on after its save
+    const hold = own.faults.add({ kind: "hold", method: "POST" });
+    const body = form({ type: "in", action: "DROP" });
+    const headers = { ...formHeaders(tokenHeader(own.tokens[0]!)), "content-length": String(body.length) };
+    const gone = request(`${own.endpoint}/api2/json${RULES}`, { method: "POST", headers, agent: false });
+    gone.on("error", () => {}); // destroyed below
+    gone.end(body);
+    await until("the POST is held", () => own.faults.list().some((f) => f.id === hold && f.hits === 1));
+    gone.destroy();
+    await own.stop();
+    expect(own.activity().requests).toBe(0);
+    await expect(stat(own.dataDir)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("fails a hold given through the control endpoint, which nothing could release", async () => {
