@@ -181,6 +181,7 @@ export async function runEmulatorCli(
       : `${JSON.stringify({
           endpoint: handle.endpoint,
           fingerprint: handle.fingerprint ?? null,
+          caCert: handle.caCert ?? null,
           tokens: handle.tokens.map((t) => ({
             id: t.id,
             secret: t.secret,

@@ -116,6 +116,7 @@ export async function dispatchCall(deps: DispatchDeps, req: CallRequest): Promis
     await sleep(deps.latencyMs);
     for (const fault of deps.faults.select(req.method, route.template)) {
       if (fault.kind === "latency") await sleep(fault.latencyMs ?? 0);
+      if (fault.kind === "hold") await deps.faults.held(fault);
       if (fault.kind === "dropBefore") return { status: 0, data: null, drop: true };
       if (fault.kind === "dropAfter") dropAfter = true;
       if (fault.kind === "error500")

@@ -1,11 +1,16 @@
 /**
  * Deterministic fault injection: rules select requests by method, path template, probability
- * (drawn from a seeded PRNG) and count, and inject latency, a 500, a lock timeout, or a dropped
- * connection before or after the write is applied.
+ * (drawn from a seeded PRNG) and count, and inject latency, a hold until released, a 500, a lock
+ * timeout, or a dropped connection before or after the write is applied.
  */
 
-/** What a fault does to a matching request. */
-export type FaultKind = "latency" | "error500" | "lockTimeout" | "dropBefore" | "dropAfter";
+/**
+ * What a fault does to a matching request. `hold` keeps it waiting until the fault is released
+ * ({@link FaultInjector.release}) or the faults are cleared: a test decides when it goes on (an
+ * admin's edit lands meanwhile, the client is killed meanwhile) instead of racing a fixed delay.
+ * Only in-process (`startEmulator().faults`), as nothing else could release it.
+ */
+export type FaultKind = "latency" | "hold" | "error500" | "lockTimeout" | "dropBefore" | "dropAfter";
 
 /** One fault rule. */
 export interface FaultSpec {
@@ -31,7 +36,14 @@ export interface ActiveFault extends FaultSpec {
   hits: number;
 }
 
+/** The kinds `--faults` and the control endpoint take (a `hold` needs the in-process `release`). */
 const KINDS: readonly FaultKind[] = ["latency", "error500", "lockTimeout", "dropBefore", "dropAfter"];
+
+/** The requests a `hold` fault keeps waiting, and whether it was released. */
+interface Gate {
+  open: boolean;
+  readonly waiting: (() => void)[];
+}
 
 /** mulberry32: a small, fast, seedable PRNG. */
 function mulberry32(seed: number): () => number {
@@ -80,6 +92,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
 /** The fault table of one emulator instance. */
 export class FaultInjector {
   private faults: ActiveFault[] = [];
+  private readonly gates = new Map<number, Gate>();
   private nextId = 1;
   private random: () => number;
 
@@ -96,11 +109,33 @@ export class FaultInjector {
   add(spec: FaultSpec): number {
     const id = this.nextId++;
     this.faults.push({ ...spec, id, remaining: spec.count, hits: 0 });
+    if (spec.kind === "hold") this.gates.set(id, { open: false, waiting: [] });
     return id;
   }
 
-  /** Removes every fault. */
+  /**
+   * Releases `hold` fault `id`: the requests it holds go on, and those it hits from now on pass at
+   * once (a released hold with a `count` lets that many requests through without another fault of
+   * its kind holding them). Unknown ids are ignored.
+   */
+  release(id: number): void {
+    const gate = this.gates.get(id);
+    if (!gate) return;
+    gate.open = true;
+    for (const go of gate.waiting.splice(0)) go();
+  }
+
+  /** Resolves once the `hold` fault that hit a request is released (at once when it is, or is gone). */
+  held(fault: ActiveFault): Promise<void> {
+    const gate = this.gates.get(fault.id);
+    if (!gate || gate.open) return Promise.resolve();
+    return new Promise((resolve) => gate.waiting.push(resolve));
+  }
+
+  /** Removes every fault; the requests held are released. */
   clear(): void {
+    for (const id of [...this.gates.keys()]) this.release(id);
+    this.gates.clear();
     this.faults = [];
   }
 
@@ -110,8 +145,8 @@ export class FaultInjector {
   }
 
   /** The faults that hit this request (at most one of each kind), consuming their counts. */
-  select(method: string, template: string): FaultSpec[] {
-    const hit: FaultSpec[] = [];
+  select(method: string, template: string): ActiveFault[] {
+    const hit: ActiveFault[] = [];
     const kinds = new Set<FaultKind>();
     for (const f of this.faults) {
       if (f.method !== undefined && f.method !== method) continue;

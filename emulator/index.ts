@@ -4,12 +4,12 @@
  * certificate, or plain HTTP, backed by real `.fw` files in a data directory.
  */
 import "../provider/require-node";
-import { randomBytes, X509Certificate } from "node:crypto";
+import { randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { type AddressInfo, isIP, type Socket } from "node:net";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 import { Authenticator, type TokenSpec, type UserSpec } from "./auth";
@@ -68,6 +68,11 @@ export interface EmulatorHandle {
   readonly endpoint: string;
   /** SHA-256 fingerprint of the certificate (`AA:BB:...`), `undefined` for plain HTTP. */
   readonly fingerprint: string | undefined;
+  /**
+   * PEM of the CA that signed the certificate (what `pve-root-ca.pem` is to a Proxmox cluster), for
+   * the provider's `caCert`; `undefined` for plain HTTP.
+   */
+  readonly caCert: string | undefined;
   /** Accepted API tokens (with secrets). */
   readonly tokens: readonly TokenSpec[];
   /** Accepted users (with passwords). */
@@ -85,15 +90,24 @@ export interface EmulatorHandle {
   /** Fault rules. */
   readonly faults: {
     add(spec: FaultSpec): number;
+    /** Lets the requests `hold` fault `id` keeps waiting go on (see {@link FaultKind}). */
+    release(id: number): void;
+    /** Removes every fault, releasing the requests held. */
     clear(): void;
     list(): readonly ActiveFault[];
     reseed(seed: number): void;
   };
+  /**
+   * What the server is busy with right now: API and control requests being handled (held ones
+   * included) and open client connections. Both 0 once a killed client's last requests were handled
+   * and its connections closed; an idle keep-alive connection of a live client counts too.
+   */
+  activity(): { readonly requests: number; readonly connections: number };
   /** Replaces a data-dir file (relative to the `/etc/pve`-like root) out of band; "" deletes it. */
   editFile(path: string, text: string): Promise<void>;
   /** Reads a data-dir file; `undefined` when missing. */
   readFile(path: string): Promise<string | undefined>;
-  /** Closes the server and removes a temp data dir. */
+  /** Closes the server, waits for the requests it is handling (held ones released), and removes a temp data dir. */
   stop(): Promise<void>;
 }
 
@@ -102,13 +116,60 @@ export function tokenHeader(token: TokenSpec): string {
   return `PVEAPIToken=${token.id}=${token.secret}`;
 }
 
-async function tlsMaterial(): Promise<{ key: string; cert: string; fingerprint: string }> {
-  const pems = await generate([{ name: "commonName", value: "pve-firewall-emulator" }], {
+/**
+ * TLS material laid out as a Proxmox node's: a cluster CA (`pve-root-ca.pem`) and the node's server
+ * certificate (`pve-ssl.pem`) signed by it, valid for `localhost`, 127.0.0.1, ::1, this host's name
+ * and the address the emulator listens on. So both ways Proxmox users trust their cluster work: the
+ * CA bundle (`caCert`) and the SHA-256 pin of the server certificate (`fingerprint`).
+ */
+async function tlsMaterial(
+  listenHost: string,
+): Promise<{ key: string; cert: string; caCert: string; fingerprint: string }> {
+  const notAfterDate = new Date(Date.now() + 365 * 24 * 3600_000);
+  const ca = await generate(
+    [
+      { name: "commonName", value: "Proxmox Virtual Environment" },
+      { shortName: "OU", value: randomUUID() }, // as Proxmox: one CA per cluster, told apart
+      { name: "organizationName", value: "PVE Cluster Manager CA" },
+    ],
+    {
+      keySize: 2048,
+      algorithm: "sha256",
+      notAfterDate,
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+      ],
+    },
+  );
+  const names = new Set(["localhost", hostname()]);
+  const ips = new Set(["127.0.0.1", "::1"]);
+  if (isIP(listenHost) !== 0) ips.add(listenHost);
+  else names.add(listenHost);
+  const leaf = await generate([{ name: "commonName", value: "pve-firewall-emulator" }], {
     keySize: 2048,
     algorithm: "sha256",
-    days: 365,
-  } as Parameters<typeof generate>[1]);
-  return { key: pems.private, cert: pems.cert, fingerprint: new X509Certificate(pems.cert).fingerprint256 };
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          ...[...names].map((value) => ({ type: 2 as const, value })),
+          ...[...ips].map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
+    ],
+  });
+  return {
+    key: leaf.private,
+    cert: leaf.cert,
+    caCert: ca.cert,
+    fingerprint: new X509Certificate(leaf.cert).fingerprint256,
+  };
 }
 
 /** Starts an emulator. */
@@ -146,20 +207,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     controlToken,
     authFailureDelayMs: options.authFailureDelayMs ?? 0,
   };
+  /** Requests being handled: `stop` waits for them (a client gone does not stop its write). */
+  const handling = new Set<Promise<void>>();
+  let connections = 0;
   const listener = (req: Parameters<typeof handleRequest>[1], res: Parameters<typeof handleRequest>[2]): void => {
-    void handleRequest(deps, req, res);
+    const handled = handleRequest(deps, req, res).finally(() => {
+      handling.delete(handled);
+    });
+    handling.add(handled);
   };
   let server: Server;
   let fingerprint: string | undefined;
+  let caCert: string | undefined;
+  const host = options.host ?? "127.0.0.1";
   if (options.http) {
     server = createHttpServer({ keepAlive: true }, listener);
   } else {
-    const tls = await tlsMaterial();
+    const tls = await tlsMaterial(host);
     fingerprint = tls.fingerprint;
+    caCert = tls.caCert;
     server = createHttpsServer({ key: tls.key, cert: tls.cert, keepAlive: true }, listener);
   }
   server.keepAliveTimeout = 30_000;
-  const host = options.host ?? "127.0.0.1";
+  server.on("connection", (socket: Socket) => {
+    connections++;
+    socket.once("close", () => {
+      connections--;
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -169,19 +244,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     endpoint: `${options.http ? "http" : "https"}://${urlHost}:${port}`,
     fingerprint,
+    caCert,
     tokens,
     users,
     controlToken,
     dataDir,
     calls,
     faults,
+    activity: () => ({ requests: handling.size, connections }),
     editFile: (path, text) => ctx.store.writeText(path, text),
     readFile: (path) => ctx.store.readText(path),
     stop: async () => {
+      faults.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // a write still under way (its client killed or disconnected) would recreate files in the
+      // directory while it is removed
+      await Promise.allSettled([...handling]);
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -32,6 +32,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
+    // a client gone before the body ended (after `end`, a no-op): the request is not left pending
+    req.on("close", () => reject(new Error("connection closed before the request body ended")));
   });
 }
 

@@ -80,6 +80,8 @@ export interface Loaded {
 }
 
 interface CacheEntry {
+  /** The file's write generation when the load began (see {@link FileStore.load}). */
+  readonly generation: number;
   readonly mtimeMs: number;
   readonly size: number;
   /** For a guest file: the cluster config it was parsed against (its IPSet entries may name cluster aliases). */
@@ -131,6 +133,8 @@ export interface FileStoreOptions {
 /** Reads and writes config files; one instance per emulator. */
 export class FileStore {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Per path, how many writes of this store have finished: what tells a cached parse current. */
+  private readonly generations = new Map<string, number>();
   private readonly derived = new WeakMap<object, Map<string, { readonly dep: object; readonly value: unknown }>>();
   readonly dataDir: string;
 
@@ -146,14 +150,19 @@ export class FileStore {
   }
 
   /**
-   * Loads and parses a file (cached while its mtime and size, and for a guest file the cluster
-   * config, are unchanged). A guest file is parsed with the cluster config at hand, as Proxmox does,
-   * so its IPSet entries naming a missing cluster alias carry `errors`. The result is shared:
-   * callers that modify it must use {@link FileStore.loadForWrite}.
+   * Loads and parses a file, cached while no write of this store finished since the load began and
+   * the file's mtime and size (a change made outside the emulator), and for a guest file the cluster
+   * config, are unchanged. mtime and size alone cannot tell: two writes within one clock tick of the
+   * file system may leave the same size, and a load that read the file just before the second one's
+   * rename would keep the first text for good (the next write then builds on it, losing the second).
+   * A guest file is parsed with the cluster config at hand, as Proxmox does, so its IPSet entries
+   * naming a missing cluster alias carry `errors`. The result is shared: callers that modify it must
+   * use {@link FileStore.loadForWrite}.
    */
   async load(ref: FileRef): Promise<Loaded> {
     const cluster = ref.kind === "guest" ? (await this.load({ kind: "cluster" })).config : undefined;
     const path = this.resolve(filePath(ref));
+    const generation = this.generations.get(path) ?? 0;
     let st: { mtimeMs: number; size: number };
     try {
       st = await stat(path);
@@ -162,12 +171,21 @@ export class FileStore {
       return { config: emptyConfig(), exists: false };
     }
     const hit = this.cache.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.cluster === cluster) return hit.loaded;
+    if (
+      hit &&
+      hit.generation === generation &&
+      hit.mtimeMs === st.mtimeMs &&
+      hit.size === st.size &&
+      hit.cluster === cluster
+    )
+      return hit.loaded;
     const text = await readFile(path, "utf8").catch(() => undefined);
     if (text === undefined) return { config: emptyConfig(), exists: false };
     const parsed = parseFw(text, codecKind(ref), filePath(ref), cluster);
     const loaded: Loaded = { config: normalise(parsed.config), exists: true };
-    this.cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, cluster, loaded });
+    // a write that finished meanwhile may have replaced what was read: use it once, never cache it
+    if ((this.generations.get(path) ?? 0) === generation)
+      this.cache.set(path, { generation, mtimeMs: st.mtimeMs, size: st.size, cluster, loaded });
     return loaded;
   }
 
@@ -205,6 +223,17 @@ export class FileStore {
   async writeText(relPath: string, text: string): Promise<void> {
     const path = this.resolve(relPath);
     this.cache.delete(path);
+    try {
+      await this.replace(path, text);
+    } finally {
+      // after the rename: a load that began before it, and so may have read the old text, is not cached
+      this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
+      this.cache.delete(path);
+    }
+  }
+
+  /** Deletes `path` ("") or replaces it with `text` through a temp file and a rename. */
+  private async replace(path: string, text: string): Promise<void> {
     if (text === "") {
       await unlink(path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== "ENOENT") throw err;

@@ -142,6 +142,7 @@ export async function applyRuleList(
       mismatches++;
       if (mismatches >= MAX_REPLANS) throw giveUp(end.error, scope, mismatches);
       state = await readList(api, scope);
+      journal.withdraw(ops.length - end.sent); // the rest of this plan: the next one holds what is still needed
       continue;
     }
     state = end.state;
@@ -159,8 +160,9 @@ export async function applyRuleList(
 /**
  * Sends `ops` one by one from `start`, each PUT/DELETE with the digest predicted for that moment,
  * until one fails: a digest mismatch ends the plan, a write of unknown outcome is settled by a
- * re-read that ends it too, any other failure is thrown. Announced writes that are not sent are
- * withdrawn from the journal.
+ * re-read that ends it too, any other failure is thrown. Announced writes that are not sent stay
+ * announced while the operation may still fail (so its message counts them among those not done),
+ * and are withdrawn from the journal once it goes on with a new plan.
  */
 async function sendPlan(
   api: FirewallApi,
@@ -177,16 +179,14 @@ async function sendPlan(
     try {
       await journal.write(text, () => send(api, scope, op, before.digest));
     } catch (e) {
-      if (hasCode(e, "FW_DIGEST_MISMATCH")) {
-        journal.withdraw(ops.length - sent);
-        return { end: "mismatch", error: e as DigestMismatchError, sent };
-      }
+      if (hasCode(e, "FW_DIGEST_MISMATCH")) return { end: "mismatch", error: e as DigestMismatchError, sent };
       if (!mayHaveApplied(e)) throw e;
-      journal.withdraw(ops.length - sent - 1);
       const now = await readList(api, scope);
       const outcome = landed(now, before, op);
       journal.settle(text, outcome);
       journal.allowRetry(e);
+      // going on: the rest of this plan is withdrawn, the next plan holds what is still needed
+      journal.withdraw(ops.length - sent - 1);
       return { end: "reread", state: now, sent: sent + (outcome === true ? 1 : 0) };
     }
     state = await advance(api, scope, before, op, aliasVersion);

@@ -212,13 +212,20 @@ interface RoundContext {
 type RoundEnd =
   | { readonly end: "done"; readonly round: Round; readonly writes: number }
   | { readonly end: "reread"; readonly list: EntryList; readonly writes: number }
-  | { readonly end: "mismatch"; readonly error: DigestMismatchError; readonly writes: number };
+  | {
+      readonly end: "mismatch";
+      readonly error: DigestMismatchError;
+      readonly writes: number;
+      /** The ops of the round not applied, still announced: withdrawn once the caller re-plans. */
+      readonly unsent: readonly IpSetOp[];
+    };
 
 /**
  * Sends one round's plan from `list`: adds pipelined; updates (and a single remove) one at a time
  * with the digest of the moment; two or more removes pipelined without one. A refusal is thrown
  * once the writes in flight finished (and writes of unknown outcome were settled); announced
- * writes that a re-plan replaces are withdrawn from the journal.
+ * writes that a re-plan replaces are withdrawn from the journal once it is sure to re-plan (until
+ * then a failure counts them among the writes not done).
  */
 async function sendRound(
   ctx: RoundContext,
@@ -268,10 +275,8 @@ async function sendRound(
       await write(op, digest);
     } catch (e) {
       const rest = [...serial.slice(i + 1), ...pipelinedDeletes];
-      if (hasCode(e, "FW_DIGEST_MISMATCH")) {
-        withdraw([op, ...rest]);
-        return { end: "mismatch", error: e as DigestMismatchError, writes };
-      }
+      if (hasCode(e, "FW_DIGEST_MISMATCH"))
+        return { end: "mismatch", error: e as DigestMismatchError, writes, unsent: [op, ...rest] };
       if (!mayHaveApplied(e)) throw e;
       return cutShort({ landed: [], unknown: [{ op, error: e }], unsent: [] }, rest);
     }
@@ -355,6 +360,7 @@ export async function applyIpSetEntries(
     if (end.end === "mismatch") {
       mismatch(end.error);
       list = await readEntries(api, scope, name);
+      for (const op of end.unsent) journal.withdraw(1, TALLY[op.kind]); // the next plan holds what is still needed
       continue;
     }
     const { round } = end;

@@ -75,10 +75,23 @@ async function commentOf(api: FirewallApi, scope: Scope, name: string): Promise<
   return set ? canonicalComment(set.comment) : null;
 }
 
-/** Sets the set's comment (a rename to the same name), when it differs; one read, one write. */
-async function setComment(ctx: KindContext, scope: Scope, name: string, comment: string | undefined): Promise<void> {
-  if ((await commentOf(ctx.api, scope, name)) === comment) return;
-  ctx.journal.expect(1);
+/**
+ * Sets the set's comment (a rename to the same name), when it differs; one read, one write. With
+ * `announced`, the caller has already counted that write among the planned ones (a create's last
+ * write), and it is withdrawn when it turns out not to be needed.
+ */
+async function setComment(
+  ctx: KindContext,
+  scope: Scope,
+  name: string,
+  comment: string | undefined,
+  announced = false,
+): Promise<void> {
+  if ((await commentOf(ctx.api, scope, name)) === comment) {
+    if (announced) ctx.journal.withdraw(1);
+    return;
+  }
+  if (!announced) ctx.journal.expect(1);
   await ctx.journal.writeSettled(
     comment === undefined ? "cleared the comment" : "set the comment",
     () => ctx.api.renameIpSet(scope, name, name, comment ?? ""),
@@ -169,6 +182,9 @@ export const ipSetKind: KindImpl = {
     const desired = desiredOf(inputs);
     const name = desired.name;
     const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.entries.length > 0;
+    // the last write, which replaces the mark by the real comment, is planned from the start, so a
+    // failure on the way counts it among the writes not done
+    if (mark) ctx.journal.expect(1);
     if (intent.mode === "new") {
       const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
@@ -181,7 +197,7 @@ export const ipSetKind: KindImpl = {
     // A set this create made is empty: the entries are added without a first read, then read once.
     const known = intent.mode === "new" ? { entries: [], flagged: [], digest: undefined } : undefined;
     const list = await applyIpSetEntries(ctx.api, scope, name, desired.entries, { journal: ctx.journal, known });
-    if (mark || intent.mode !== "new") await setComment(ctx, scope, name, desired.comment);
+    if (mark || intent.mode !== "new") await setComment(ctx, scope, name, desired.comment, mark);
     return setProps(scope, name, desired.comment, list);
   },
 

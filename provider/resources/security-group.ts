@@ -77,9 +77,16 @@ function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFie
 /**
  * Renames the group and/or sets its comment (one write), guarded by the groups' digest and retried
  * on a concurrent edit (read and write hold cluster.fw against this process's other writes); no write when name and comment are already so. A write of unknown outcome
- * is settled by reading the groups (it landed when group `to` has `comment`).
+ * is settled by reading the groups (it landed when group `to` has `comment`). With `announced`, the
+ * caller has already counted the write among the planned ones (a create's last write).
  */
-async function renameGroup(ctx: KindContext, from: string, to: string, comment: string | undefined): Promise<void> {
+async function renameGroup(
+  ctx: KindContext,
+  from: string,
+  to: string,
+  comment: string | undefined,
+  announced = false,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       // read and write with this process's other writes to cluster.fw held back: the group list's
@@ -87,8 +94,11 @@ async function renameGroup(ctx: KindContext, from: string, to: string, comment: 
       await ctx.api.holdingFile(CLUSTER, async () => {
         const groups = await ctx.api.listGroups();
         const current = groups.find((g) => g.group === from);
-        if (from === to && current && canonicalComment(current.comment) === comment) return;
-        if (attempt === 1) ctx.journal.expect(1);
+        if (from === to && current && canonicalComment(current.comment) === comment) {
+          if (announced || attempt > 1) ctx.journal.withdraw(1); // counted as planned, not needed after all
+          return;
+        }
+        if (attempt === 1 && !announced) ctx.journal.expect(1);
         const what =
           from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
         await ctx.journal.writeSettled(
@@ -186,6 +196,8 @@ export const securityGroupKind: KindImpl = {
     const name = desired.group;
     const mark = intent.mode !== "adopt" && intent.owner !== undefined && desired.rules.length > 0;
     await checkReferences(ctx, inputs, { mode: intent.mode });
+    // the last write, which replaces the mark by the real comment, is planned from the start (see ipset.ts)
+    if (mark) ctx.journal.expect(1);
     if (intent.mode === "new") {
       const comment = mark ? ownerMark(intent.owner!) : desired.comment;
       ctx.journal.expect(1);
@@ -196,7 +208,7 @@ export const securityGroupKind: KindImpl = {
       );
     }
     const applied = await applyGroupRules(ctx, name, desired.rules);
-    if (mark || intent.mode !== "new") await renameGroup(ctx, name, name, desired.comment);
+    if (mark || intent.mode !== "new") await renameGroup(ctx, name, name, desired.comment, mark);
     return groupProps(name, desired.comment, applied.rules, applied.digest);
   },
 

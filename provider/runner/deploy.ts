@@ -82,11 +82,18 @@ export class Deployment {
     return !this.ctx.save;
   }
 
-  /** The state as it stands now: registered resources, untouched old ones, then old copies to delete. */
+  /**
+   * The state as it stands now: registered resources, old ones whose registration is not recorded
+   * yet, then old copies to delete. An old resource stays until its new state is recorded, as in the
+   * engine's snapshot: while its update is in flight (so a `kill -9` leaves it in state, with a
+   * pending `updating` operation) and after the update failed without saying what it applied.
+   */
   snapshot(): StackState {
     const rename = (u: string) => this.renamed.get(u) ?? u;
     const rest = this.old.resources
-      .filter((r) => !this.deleted.has(r) && !r.pendingDelete && !this.taken.has(r) && !this.registered.has(r.urn))
+      .filter(
+        (r) => !this.deleted.has(r) && !r.pendingDelete && !this.replaced.has(r) && !this.registered.has(rename(r.urn)),
+      )
       .map((r) => ({
         ...r,
         parent: rename(r.parent),

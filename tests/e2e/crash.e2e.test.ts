@@ -1,13 +1,12 @@
 /**
  * Interrupted creates through the local runner (`pve-firewall up`, Pulumi's own language runtime and
  * dynamic-provider host): the runner is started detached and its whole process group, provider host
- * included, is killed with SIGKILL while the emulator holds one chosen write (a latency fault on the
- * k-th POST or PUT, counted by the emulator). That write lands after the kill and nothing after it is
+ * included, is killed with SIGKILL while the emulator holds one chosen write (a hold fault on the
+ * k-th POST or PUT, released after the kill). That write lands after the kill and nothing after it is
  * sent, so the server holds exactly the first writes of the plan, as after a `kill -9` at that point.
  * The next `up` must finish the create without duplicates; another stack must not take it over.
  * Needs `dist/` (`npm test` builds it first).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,13 +21,10 @@ import { ownerMark } from "../../provider/resources/ownership";
 import { markRulePlan } from "../../provider/resources/rule-marks";
 import { ownerId } from "../../sdk/shim";
 import { useEmulator } from "../helpers/emulator";
-import { emulatorEnv } from "../provider/helpers";
+import { type RunnerRun, until, useRunnerProcesses } from "../helpers/runner-process";
+import { emulatorEnv, writes as writesServed } from "../provider/helpers";
 
-const repoRoot = join(__dirname, "..", "..");
-const bin = join(repoRoot, "dist", "provider", "cli", "main.js");
 const program = join(__dirname, "fixtures", "crash");
-/** How long the emulator holds the write at the kill point: far more than the 5 ms poll. */
-const holdMs = 1000;
 /** Five runner starts of ~6 s each (measured 35 s for the first test on 2 cores), room for a busy machine. */
 const timeoutMs = 240_000;
 
@@ -36,12 +32,7 @@ const emu = useEmulator({
   topology: { nodes: ["pve1"], guests: [{ vmid: 101, node: "pve1", type: "qemu", name: "db", nics: {} }] },
 });
 
-interface RunResult {
-  readonly code: number | null;
-  readonly output: string;
-}
-
-const running = new Set<ChildProcess>();
+const runner = useRunnerProcesses(emu.handle);
 let stateDir = "";
 
 beforeEach(() => {
@@ -49,49 +40,14 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const child of running) process.kill(-(child.pid ?? 0), "SIGKILL");
-  running.clear();
   rmSync(stateDir, { recursive: true, force: true });
   emu.handle().faults.clear();
   for (const f of ["firewall/101.fw", "firewall/cluster.fw"]) await emu.handle().editFile(f, "");
 });
 
 /** Starts `pve-firewall up` on the fixture in its own process group. */
-function up(flags: readonly string[]): { child: ChildProcess; done: Promise<RunResult> } {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(PROXMOX_VE_|PM_|PULUMI_)/.test(k)) env[k] = v;
-  Object.assign(env, emulatorEnv(emu.handle()));
-  const child = spawn(process.execPath, [bin, "up", program, "--state-dir", stateDir, ...flags], {
-    env,
-    cwd: repoRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  const done = new Promise<RunResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      running.delete(child);
-      resolve({ code, output });
-    });
-  });
-  return { child, done };
-}
-
-/** Polls `test` every 5 ms until it holds; fails after a minute (a runner start takes seconds). */
-async function until(what: string, test: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+function up(flags: readonly string[]): RunnerRun {
+  return runner.start("up", program, stateDir, flags);
 }
 
 /** The HTTP method of the write an op is. */
@@ -115,20 +71,18 @@ async function upKilledAt(
   const k = writes.slice(0, index + 1).filter((w) => methodOf(w) === method).length;
   const handle = emu.handle();
   handle.faults.clear();
-  // A latency fault matches each request at most once per kind: the first k-1 writes of `method`
-  // take the zero-latency fault, the k-th (and, with `holdAll`, every later one) the holding one.
-  if (k > 1) handle.faults.add({ kind: "latency", latencyMs: 0, method, count: k - 1 });
-  const hold = handle.faults.add({ kind: "latency", latencyMs: holdMs, method, ...(holdAll ? {} : { count: 1 }) });
+  // A hold fault matches each request at most once: the first k-1 writes of `method` take a
+  // released one, the k-th (and, with `holdAll`, every later one) the one held until the kill.
+  if (k > 1) handle.faults.release(handle.faults.add({ kind: "hold", method, count: k - 1 }));
+  const hold = handle.faults.add({ kind: "hold", method, ...(holdAll ? {} : { count: 1 }) });
   handle.calls.reset();
   const run = up(flags);
   await until("the chosen write is held", () => handle.faults.list().some((f) => f.id === hold && f.hits >= 1));
-  process.kill(-(run.child.pid ?? 0), "SIGKILL");
+  runner.killGroup(run);
   const result = await run.done;
   expect(result.code).toBeNull(); // killed, not exited
-  handle.faults.clear();
-  return Object.entries(handle.calls.snapshot())
-    .filter(([key]) => !key.startsWith("GET "))
-    .reduce((sum, [, n]) => sum + n, 0);
+  handle.faults.clear(); // the held writes land, as writes on the wire do after a kill
+  return writesServed(handle);
 }
 
 function api(): { api: FirewallApi; close: () => Promise<void> } {

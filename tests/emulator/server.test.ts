@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { startEmulator } from "../../emulator/index";
@@ -115,19 +116,45 @@ describe("non-firewall endpoints", () => {
 });
 
 describe("HTTPS", () => {
-  it("serves a self-signed certificate whose fingerprint matches the reported one", async () => {
+  /** The certificate the emulator presents, and whether a client trusting only `ca` accepts it for `host`. */
+  async function handshake(port: number, host: string, ca?: string): Promise<{ raw: Buffer; error?: string }> {
+    return new Promise((resolve) => {
+      // SNI carries host names only (RFC 6066); an address is checked against the certificate's IP names
+      const sni = isIP(host) === 0 ? { servername: host } : {};
+      const sock = connect({ host, port, ...sni, ...(ca ? { ca } : { rejectUnauthorized: false }) }, () => {
+        resolve({ raw: sock.getPeerCertificate().raw });
+        sock.end();
+      });
+      sock.on("error", (e: NodeJS.ErrnoException) => resolve({ raw: Buffer.alloc(0), error: e.code ?? e.message }));
+    });
+  }
+
+  it("serves a certificate whose fingerprint matches the reported one", async () => {
     const emuTls = await startEmulator();
     try {
       expect(emuTls.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-      const url = new URL(emuTls.endpoint);
-      const cert = await new Promise<Buffer>((resolve, reject) => {
-        const sock = connect({ host: url.hostname, port: Number(url.port), rejectUnauthorized: false }, () => {
-          resolve(sock.getPeerCertificate().raw);
-          sock.end();
-        });
-        sock.on("error", reject);
-      });
-      expect(new X509Certificate(cert).fingerprint256).toBe(emuTls.fingerprint);
+      const { raw } = await handshake(Number(new URL(emuTls.endpoint).port), "127.0.0.1");
+      expect(new X509Certificate(raw).fingerprint256).toBe(emuTls.fingerprint);
+    } finally {
+      await emuTls.stop();
+    }
+  });
+
+  it("regress-13: serves a certificate signed by its CA, valid for 127.0.0.1 and localhost, as a Proxmox node's", async () => {
+    const emuTls = await startEmulator();
+    try {
+      const port = Number(new URL(emuTls.endpoint).port);
+      const ca = emuTls.caCert ?? "";
+      expect(new X509Certificate(ca).ca).toBe(true);
+      expect((await handshake(port, "127.0.0.1", ca)).error).toBeUndefined();
+      expect((await handshake(port, "localhost", ca)).error).toBeUndefined();
+      // trusted through its own CA only
+      const other = await startEmulator();
+      try {
+        expect((await handshake(port, "127.0.0.1", other.caCert)).error).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      } finally {
+        await other.stop();
+      }
     } finally {
       await emuTls.stop();
     }

@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorHandle, startEmulator, tokenHeader } from "../../emulator/index";
+import { FileStore } from "../../emulator/store";
 import { form, formHeaders, rawCall } from "./http";
 
+const CLUSTER_REF = { kind: "cluster" } as const;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "emu-store-test-"));
@@ -146,6 +148,27 @@ describe("data directory", () => {
       expect((again.body.data as unknown[]).length).toBe(10001);
       await e.editFile("firewall/cluster.fw", "");
     });
+  });
+});
+
+describe("the parse cache", () => {
+  it("regress-13: never keeps a text a write replaced while it was read, even of the same size and mtime tick", async () => {
+    // Found by the reliability suite: a GET racing a rule PUT cached the old group rules, and the next
+    // write to cluster.fw (an IPSet entry add) saved them back, losing the PUT the provider was told landed.
+    const store = new FileStore({ dataDir: await mkdtemp(join(tmpdir(), "emu-cache-test-")) });
+    try {
+      const text = (i: number) => `[ALIASES]\n\noffice 192.0.2.${10 + (i % 80)} # c${i % 10}\n`;
+      const seen: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        await store.writeText("firewall/cluster.fw", text(i));
+        await Promise.all([store.load(CLUSTER_REF), store.writeText("firewall/cluster.fw", text(i + 1))]);
+        const now = (await store.load(CLUSTER_REF)).config.aliases[0]?.cidr;
+        if (now !== `192.0.2.${10 + ((i + 1) % 80)}`) seen.push(`write ${i + 1}: ${now}`);
+      }
+      expect(seen).toEqual([]);
+    } finally {
+      await rm(store.dataDir, { recursive: true, force: true });
+    }
   });
 });
 

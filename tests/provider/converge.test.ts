@@ -221,7 +221,7 @@ describe("in-run convergence bounds", () => {
     const message = (result as Error).message;
     const added = /added (\d+) of 121 entries/.exec(message);
     expect(message).toMatch(
-      /^create ipset cluster\/ipset\/blocklist failed after \d+ of 122 writes \(created the set marked as being created by this resource; added \d+ of 121 entries\), then: ipset entry cluster\/ipset\/blocklist\/dc\/nosuchalias: no such alias 'nosuchalias'$/,
+      /^create ipset cluster\/ipset\/blocklist failed after \d+ of 123 writes \(created the set marked as being created by this resource; added \d+ of 121 entries\), then: ipset entry cluster\/ipset\/blocklist\/dc\/nosuchalias: no such alias 'nosuchalias'$/,
     );
     const now = await p.read("cluster/ipset/blocklist", { name: "blocklist" });
     expect(now.props?.["entries"]).toHaveLength(Number(added?.[1]));

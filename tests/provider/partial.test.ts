@@ -3,6 +3,7 @@ import type { PartialApplyError } from "../../provider/errors";
 import { GuardSession } from "../../provider/resources/guard-session";
 import { ownerMark } from "../../provider/resources/ownership";
 import { useEmulator } from "../helpers/emulator";
+import { until } from "../helpers/runner-process";
 import { providerFor, writes } from "./helpers";
 
 const emu = useEmulator({
@@ -75,9 +76,99 @@ describe("a failed apply", () => {
     const checked = await p.check({}, { name: "blocklist", comment: "scanners", entries, __owner: ME });
     const e = await failure(p.create(checked.inputs));
     expect(e.message).toBe(
-      "create ipset cluster/ipset/blocklist failed after 6 of 7 writes (created the set marked as being created by this resource; added 5 of 6 entries), then: ipset entry cluster/ipset/blocklist/dc/nosuchalias: no such alias 'nosuchalias'",
+      "create ipset cluster/ipset/blocklist failed after 6 of 8 writes (created the set marked as being created by this resource; added 5 of 6 entries), then: ipset entry cluster/ipset/blocklist/dc/nosuchalias: no such alias 'nosuchalias'",
     );
     expect(e.properties).toMatchObject({ name: "blocklist", comment: ownerMark(ME) });
+  });
+
+  it("regress-13: counts a marked create's last write, which sets the real comment, among those not done", async () => {
+    const p = await providerFor("SecurityGroup", emu.handle());
+    const rules = [
+      { action: "ACCEPT", proto: "tcp", dport: 443 },
+      { action: "ACCEPT", proto: "tcp", dport: 80 },
+    ];
+    const checked = await p.check({}, { name: "web", comment: "web tier", rules, __owner: ME });
+    emu
+      .handle()
+      .faults.add({ kind: "error500", method: "POST", path: "/cluster/firewall/groups/{group}", message: "full" });
+    const e = await failure(p.create(checked.inputs));
+    // the group, its two rules (the second never sent) and the comment that replaces the mark: 1 of 4 done
+    expect(e.message).toBe(
+      "create security group cluster/group/web failed after 1 of 4 writes (created the group marked as being created by this resource), then: new rule at cluster/group/web: full",
+    );
+    expect(e.properties).toMatchObject({ name: "web", comment: ownerMark(ME), rules: [] });
+  });
+
+  /**
+   * Holds write `nth` matching `held` until an admin's edit of `file` changed the digest it carries,
+   * and fails every read of `list` from then on (4 attempts: the client's retries): the write is
+   * refused as stale, and the re-read a new plan needs fails.
+   */
+  async function staleThenUnreadable(
+    apply: Promise<unknown>,
+    held: { method: string; path: string; nth: number },
+    edit: { file: string; text: string },
+    list: string,
+  ): Promise<Error> {
+    const { faults } = emu.handle();
+    faults.release(faults.add({ kind: "hold", method: held.method, path: held.path, count: held.nth - 1 }));
+    const hold = faults.add({ kind: "hold", method: held.method, path: held.path, count: 1 });
+    const outcome = failure(apply);
+    await until("the write is held", () => faults.list().some((f) => f.id === hold && f.hits > 0));
+    await emu.handle().editFile(edit.file, edit.text);
+    faults.add({ kind: "error500", method: "GET", path: list, count: 4, message: "unreadable" });
+    faults.release(hold);
+    return outcome;
+  }
+
+  it("regress-13: counts the rest of a rule plan a concurrent edit stopped among the writes not done", async () => {
+    const before = "[RULES]\n\nIN ACCEPT -p tcp -dport 22 # a\nIN DROP # b\nIN ACCEPT -p tcp -dport 80 # c\n";
+    await emu.handle().editFile("firewall/101.fw", before);
+    const p = await providerFor("FirewallRules", emu.handle());
+    const old = await p.read("qemu/pve1/101");
+    const news = await p.check(old.inputs!, {
+      scope: vm,
+      rules: [
+        { action: "ACCEPT", proto: "tcp", dport: 22, comment: "a2" },
+        { action: "ACCEPT", proto: "tcp", dport: 80, comment: "c2" },
+      ],
+    });
+    // deleted rule 1, then the first PUT is refused (the admin added a rule): 2 of 3 writes not done
+    const e = await staleThenUnreadable(
+      p.update("qemu/pve1/101", old.props!, news.inputs),
+      { method: "PUT", path: RULES_PATH, nth: 1 },
+      { file: "firewall/101.fw", text: `${before}IN DROP -p tcp -dport 3306 # admin\n` },
+      "/nodes/{node}/qemu/{vmid}/firewall/rules",
+    );
+    expect(e.message).toBe(
+      "update rules of qemu/pve1/101 failed after 1 of 3 writes (deleted rule 1), then: rules of qemu/pve1/101: unreadable",
+    );
+  });
+
+  it("regress-13: counts the rest of an entry plan a concurrent edit stopped among the writes not done", async () => {
+    const before = "[IPSET blocklist] # scanners\n\n10.0.0.1 # a\n10.0.0.2 # b\n10.0.0.3 # c\n\n";
+    await emu.handle().editFile("firewall/cluster.fw", before);
+    const p = await providerFor("IpSet", emu.handle());
+    const old = await p.read("cluster/ipset/blocklist");
+    const news = await p.check(old.inputs!, {
+      name: "blocklist",
+      comment: "scanners",
+      entries: [
+        { cidr: "10.0.0.1", comment: "a2" },
+        { cidr: "10.0.0.2", comment: "b2" },
+        { cidr: "10.0.0.3", comment: "c2" },
+      ],
+    });
+    // the first comment update lands, the second is refused (the admin added an entry): 2 of 3 not done
+    const e = await staleThenUnreadable(
+      p.update("cluster/ipset/blocklist", old.props!, news.inputs),
+      { method: "PUT", path: "/cluster/firewall/ipset/{name}/{cidr}", nth: 2 },
+      { file: "firewall/cluster.fw", text: before.replace("\n\n10.0.0.1", "\n\n10.9.9.9\n10.0.0.1") },
+      "/cluster/firewall/ipset/{name}",
+    );
+    expect(e.message).toBe(
+      "update ipset cluster/ipset/blocklist failed after 1 of 3 writes (updated 1 of 3 entries), then: ipset cluster/ipset/blocklist: unreadable",
+    );
   });
 
   it("settles a create whose only write got no answer by reading it, creating it once", async () => {
