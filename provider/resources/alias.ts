@@ -1,12 +1,12 @@
 import type { FirewallApi } from "../client/firewall";
-import { hasCode, InputError } from "../errors";
+import { InputError } from "../errors";
 import { ALIAS_INPUT_KEYS, aliasFromWire, canonicalAlias, validateAlias } from "../model/alias";
 import type { Issue } from "../model/common";
 import { type Scope, scopeId } from "../model/scope";
 import { type AliasFields, isNamedAlias } from "../model/wire";
-import { MAX_REPLANS } from "./apply-rules";
 import { derivedIssue, type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props, sameValue } from "./framework";
+import { writeWithListDigest } from "./list-write";
 import { objectId, parseObjectId } from "./object-id";
 import { checkScope, propsScope, scopeArgsOf, scopeReplaces } from "./scope-input";
 
@@ -49,34 +49,23 @@ function aliasLine(alias: AliasFields): string {
 
 /**
  * Replaces the alias now named `from` (any case) with `alias`, guarded by the list digest and
- * re-read on a concurrent edit (read and write hold the file against this process's other writes). No write when it already equals `alias`. A write of unknown
+ * re-read on a concurrent edit (see {@link writeWithListDigest}). No write when it already equals `alias`. A write of unknown
  * outcome is settled by reading the aliases (it landed when the alias equals `alias`).
  */
-async function putAlias(ctx: KindContext, scope: Scope, from: string, alias: AliasFields): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // read and write with this process's other writes to the file held back: the list digest
-      // changes with every alias of the scope, so a sibling's write would look like a concurrent edit
-      await ctx.api.holdingFile(scope, async () => {
-        const current = await findAlias(ctx.api, scope, from);
-        if (!current)
-          throw new InputError("name", `alias '${from}' no longer exists in ${scopeId(scope)}; run a refresh`);
-        if (sameValue(current.alias, alias)) return;
-        // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
-        // stores the name in the case of the URL, so a case-only rename is this same call.
-        if (attempt === 1) ctx.journal.expect(1);
-        await ctx.journal.writeSettled(
-          `updated alias ${alias.name}`,
-          () =>
-            ctx.api.updateAlias(scope, alias.name, { cidr: alias.cidr, comment: alias.comment ?? "" }, current.digest),
-          async () => sameValue((await findAlias(ctx.api, scope, alias.name))?.alias, alias),
-        );
-      });
-      return;
-    } catch (e) {
-      if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
-    }
-  }
+function putAlias(ctx: KindContext, scope: Scope, from: string, alias: AliasFields): Promise<void> {
+  return writeWithListDigest(ctx, scope, async (attempt) => {
+    const current = await findAlias(ctx.api, scope, from);
+    if (!current) throw new InputError("name", `alias '${from}' no longer exists in ${scopeId(scope)}; run a refresh`);
+    if (sameValue(current.alias, alias)) return;
+    // PUT rebuilds the alias from its parameters (cidr required, omitted comment cleared) and
+    // stores the name in the case of the URL, so a case-only rename is this same call.
+    if (attempt === 1) ctx.journal.expect(1);
+    await ctx.journal.writeSettled(
+      `updated alias ${alias.name}`,
+      () => ctx.api.updateAlias(scope, alias.name, { cidr: alias.cidr, comment: alias.comment ?? "" }, current.digest),
+      async () => sameValue((await findAlias(ctx.api, scope, alias.name))?.alias, alias),
+    );
+  });
 }
 
 const ALIAS_INPUTS: InputSpec = {

@@ -1,12 +1,13 @@
 import type { FirewallApi } from "../client/firewall";
-import { hasCode, InputError } from "../errors";
+import { InputError } from "../errors";
 import { canonicalComment, type Issue } from "../model/common";
 import { canonicalGroup, GROUP_INPUT_KEYS, validateGroup } from "../model/group";
 import { CLUSTER, type Scope } from "../model/scope";
 import type { RuleFields } from "../model/wire";
-import { MAX_REPLANS, storedRule } from "./apply-rules";
+import { storedRule } from "./apply-rules";
 import { type InputSpec, splitInputs } from "./check-input";
 import { containsUnknown, type KindContext, type KindImpl, type Props } from "./framework";
+import { writeWithListDigest } from "./list-write";
 import { type CreateMode, markOwner, ownerMark } from "./ownership";
 import { type DeclaredNames, verifyReferences } from "./preflight";
 import { applyRules, checkRules, ruleStates, surveyRuleList } from "./rules";
@@ -75,46 +76,37 @@ function applyGroupRules(ctx: KindContext, name: string, rules: readonly RuleFie
 }
 
 /**
- * Renames the group and/or sets its comment (one write), guarded by the groups' digest and retried
- * on a concurrent edit (read and write hold cluster.fw against this process's other writes); no write when name and comment are already so. A write of unknown outcome
- * is settled by reading the groups (it landed when group `to` has `comment`). With `announced`, the
- * caller has already counted the write among the planned ones (a create's last write).
+ * Renames the group and/or sets its comment (one write), guarded by the groups' digest (see
+ * {@link writeWithListDigest}); no write when name and comment are already so. A write of unknown
+ * outcome is settled by reading the groups (it landed when group `to` has `comment`). With
+ * `announced`, the caller has already counted the write among the planned ones (a create's last write).
  */
-async function renameGroup(
+function renameGroup(
   ctx: KindContext,
   from: string,
   to: string,
   comment: string | undefined,
   announced = false,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // read and write with this process's other writes to cluster.fw held back: the group list's
-      // digest changes with every group created or renamed, so a sibling's would look like a concurrent edit
-      await ctx.api.holdingFile(CLUSTER, async () => {
-        const groups = await ctx.api.listGroups();
-        const current = groups.find((g) => g.group === from);
-        if (from === to && current && canonicalComment(current.comment) === comment) {
-          if (announced || attempt > 1) ctx.journal.withdraw(1); // counted as planned, not needed after all
-          return;
-        }
-        if (attempt === 1 && !announced) ctx.journal.expect(1);
-        const what =
-          from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
-        await ctx.journal.writeSettled(
-          what,
-          () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest),
-          async () => {
-            const [now, old] = await commentsOf(ctx.api, to, from);
-            return now === comment && (from === to || old === null);
-          },
-        );
-      });
+  return writeWithListDigest(ctx, CLUSTER, async (attempt) => {
+    const groups = await ctx.api.listGroups();
+    const current = groups.find((g) => g.group === from);
+    if (from === to && current && canonicalComment(current.comment) === comment) {
+      if (announced || attempt > 1) ctx.journal.withdraw(1); // counted as planned, not needed after all
       return;
-    } catch (e) {
-      if (!(hasCode(e, "FW_DIGEST_MISMATCH") && attempt < MAX_REPLANS)) throw e;
     }
-  }
+    if (attempt === 1 && !announced) ctx.journal.expect(1);
+    const what =
+      from === to ? (comment === undefined ? "cleared the comment" : "set the comment") : `renamed it from ${from}`;
+    await ctx.journal.writeSettled(
+      what,
+      () => ctx.api.renameGroup(from, to, comment ?? "", groups[0]?.digest),
+      async () => {
+        const [now, old] = await commentsOf(ctx.api, to, from);
+        return now === comment && (from === to || old === null);
+      },
+    );
+  });
 }
 
 const GROUP_INPUTS: InputSpec = {
