@@ -5,6 +5,7 @@
  *
  * Everything is generated from a seeded PRNG, so every run lints exactly the same text.
  */
+import { mulberry32 } from "../emulator/faults";
 import type { Code, LintFile } from "../provider/policy/lint/index";
 import { readTopology } from "../provider/policy/topology";
 import type { PolicyTopology } from "../provider/policy/types";
@@ -12,17 +13,8 @@ import type { PolicyTopology } from "../provider/policy/types";
 /** The Unix time the policy scenarios run "at" (anti-lockout timestamps are judged against it). */
 export const POLICY_NOW_SEC = 1_800_000_000;
 
-/** A seeded PRNG (mulberry32): the same `seed` gives the same numbers in [0, 1) on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG: the same `seed` gives the same numbers in [0, 1) on every run (the emulator's faults use it too). */
+export const prng = mulberry32;
 
 /** An integer in `[lo, hi]` from `r`. */
 export function between(r: () => number, lo: number, hi: number): number {

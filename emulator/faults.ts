@@ -45,8 +45,11 @@ interface Gate {
   readonly waiting: (() => void)[];
 }
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function mulberry32(seed: number): () => number {
+/**
+ * A seeded PRNG (mulberry32): the same `seed` gives the same numbers in [0, 1) on every run. The
+ * faults draw from it; the bench's generated fixtures too.
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

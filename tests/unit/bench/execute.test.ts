@@ -7,26 +7,17 @@ import { bpgIpSetReplace } from "../../../bench/baselines/bpg-ipset";
 import { bpgRulesUpdate } from "../../../bench/baselines/bpg-rules";
 import { executeSteps, type Step } from "../../../bench/baselines/steps";
 import { fwText, ipSetEntries, ruleList } from "../../../bench/fixtures";
-import { EmulatorClient } from "../../../bench/http";
 import { measureInProcess } from "../../../bench/measure";
 import type { BenchContext } from "../../../bench/scenario";
 import { IPSET_BASE, ipSetEditScenarios, setIpSet } from "../../../bench/scenarios/ipset";
 import { RULES_PATH, ruleScenarios } from "../../../bench/scenarios/rules";
 import { useEmulator } from "../../helpers/emulator";
+import { benchContext } from "./context";
 
 const emu = useEmulator();
 let ctx: BenchContext;
 beforeAll(() => {
-  const h = emu.handle();
-  const token = h.tokens[0]!;
-  ctx = {
-    client: new EmulatorClient({
-      endpoint: h.endpoint,
-      apiToken: `${token.id}=${token.secret}`,
-      controlToken: h.controlToken,
-    }),
-    log: () => undefined,
-  };
+  ctx = benchContext(emu.handle());
 });
 afterAll(async () => {
   await ctx.client.close();

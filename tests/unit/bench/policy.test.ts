@@ -4,7 +4,6 @@
  * planted problem, the stream reaches every level, and both scenarios count zero API calls and
  * record bpg and naive as having no equivalent.
  */
-import { EmulatorClient } from "../../../bench/http";
 import { lintCorpus, POLICY_NOW_SEC } from "../../../bench/policy-fixtures";
 import type { BenchContext } from "../../../bench/scenario";
 import {
@@ -19,6 +18,7 @@ import {
 import { packetStream, SIMULATOR_TOPOLOGY, simulatorFiles } from "../../../bench/simulator-fixtures";
 import { configsFromTexts, createSimulator, lintFiles, readTopology } from "../../../provider/policy/index";
 import { useEmulator } from "../../helpers/emulator";
+import { benchContext } from "./context";
 
 /** Configs 0-6 plant four problems each, rotating through all 14 kinds twice. */
 const corpus = lintCorpus(7);
@@ -97,16 +97,7 @@ describe("policy scenarios", () => {
   const emu = useEmulator();
   let ctx: BenchContext;
   beforeAll(() => {
-    const h = emu.handle();
-    const token = h.tokens[0]!;
-    ctx = {
-      client: new EmulatorClient({
-        endpoint: h.endpoint,
-        apiToken: `${token.id}=${token.secret}`,
-        controlToken: h.controlToken,
-      }),
-      log: () => undefined,
-    };
+    ctx = benchContext(emu.handle());
   });
   afterAll(async () => {
     await ctx.client.close();
